@@ -1,0 +1,342 @@
+"""Element-wise and row-wise activation functions.
+
+Each activation is a parameter-free layer: ``forward`` applies the function and
+caches what the derivative needs; ``backward`` multiplies the upstream gradient
+by that derivative (for Softmax, by the Jacobian of each row).
+Activations keep the dtype of their input and accept any number of dimensions
+(Softmax normalises over the last axis).
+"""
+
+import numpy as np
+
+from nnfs._validation import as_float_array, check_real
+from nnfs.layers import BaseLayer
+
+__all__ = [
+    "BaseActivation",
+    "ELU",
+    "GELU",
+    "LeakyReLU",
+    "Linear",
+    "ReLU",
+    "Sigmoid",
+    "Softmax",
+    "Softplus",
+    "Tanh",
+]
+
+
+class BaseActivation(BaseLayer):
+    """Template for activations: a layer without parameters.
+
+    Subclasses implement ``_forward(X)`` (the function) and
+    ``_backward(grad)`` (the chain rule, using ``self.X_input`` or
+    ``self.output`` cached by ``forward``).
+
+    Attributes
+    ----------
+    init_hint : {"he", "glorot"}
+        Weight initialisation that suits a Dense layer placed before this
+        activation: He for the ReLU family, Glorot for saturating functions.
+    """
+
+    init_hint = "glorot"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.X_input: np.ndarray | None = None
+        self.output: np.ndarray | None = None
+
+    def forward(self, X_input: np.ndarray) -> np.ndarray:
+        X = X_input
+        if not (isinstance(X, np.ndarray) and X.dtype.kind == "f"):
+            X = as_float_array(
+                X, "X_input", self._where("forward"), ndim=None, check_finite=False
+            )
+
+        self.X_input = X
+        self.output = self._forward(X)
+        return self.output
+
+    def backward(self, grad_next: np.ndarray) -> np.ndarray:
+        output = self._forward_cache("output")
+        grad = self._check_grad(grad_next, output.shape)
+        return self._backward(grad)
+
+    def _forward(self, X: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def _backward(self, grad: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+def _sigmoid(X: np.ndarray) -> np.ndarray:
+    """Logistic function without overflow: exp only ever sees -|x|."""
+    e = np.exp(-np.abs(X))
+    return np.where(X >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(X.dtype, copy=False)
+
+
+class Sigmoid(BaseActivation):
+    """Logistic sigmoid, ``s(x) = 1 / (1 + exp(-x))``.
+
+    Notes
+    -----
+    ds/dx = s(x) * (1 - s(x)). Computed from exp(-|x|), so inputs of any size
+    give exact 0 or 1 without an overflow warning.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Sigmoid().forward(np.array([[0.0, 1000.0, -1000.0]]))
+    array([[0.5, 1. , 0. ]])
+    """
+
+    layer_name = "sigmoid"
+
+    def _forward(self, X):
+        return _sigmoid(X)
+
+    def _backward(self, grad):
+        s = self.output
+        return grad * s * (1.0 - s)
+
+
+class Tanh(BaseActivation):
+    """Hyperbolic tangent.
+
+    Notes
+    -----
+    d tanh(x)/dx = 1 - tanh(x)**2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Tanh().forward(np.array([[0.0, 1e4]]))
+    array([[0., 1.]])
+    """
+
+    layer_name = "tanh"
+
+    def _forward(self, X):
+        return np.tanh(X)
+
+    def _backward(self, grad):
+        t = self.output
+        return grad * (1.0 - t * t)
+
+
+class ReLU(BaseActivation):
+    """Rectified linear unit, ``max(0, x)``.
+
+    Notes
+    -----
+    The derivative is 1 for x > 0 and 0 for x <= 0 (the subgradient 0 is used
+    at the kink).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ReLU().forward(np.array([[-2.0, 0.0, 3.0]]))
+    array([[0., 0., 3.]])
+    """
+
+    layer_name = "relu"
+    init_hint = "he"
+
+    def _forward(self, X):
+        return np.maximum(X, 0)
+
+    def _backward(self, grad):
+        return grad * (self.X_input > 0)
+
+
+class LeakyReLU(BaseActivation):
+    """Leaky ReLU, ``x`` for x > 0 and ``alpha * x`` otherwise.
+
+    Parameters
+    ----------
+    alpha : float, default=0.01
+        Slope for negative inputs, in [0, 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> LeakyReLU(alpha=0.1).forward(np.array([[-2.0, 3.0]]))
+    array([[-0.2,  3. ]])
+    """
+
+    layer_name = "leaky_relu"
+    init_hint = "he"
+
+    def __init__(self, alpha: float = 0.01) -> None:
+        super().__init__()
+        self.alpha = check_real(
+            alpha, "alpha", "LeakyReLU", low=0.0, high=1.0, high_open=True
+        )
+
+    def _forward(self, X):
+        return np.where(X > 0, X, X * X.dtype.type(self.alpha))
+
+    def _backward(self, grad):
+        slope = np.where(self.X_input > 0, 1.0, self.alpha).astype(grad.dtype)
+        return grad * slope
+
+    def __repr__(self):
+        return f"LeakyReLU(alpha={self.alpha})"
+
+
+class ELU(BaseActivation):
+    """Exponential linear unit, ``x`` for x > 0, ``alpha * (exp(x) - 1)`` otherwise.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Value approached for large negative inputs is ``-alpha``; must be > 0.
+
+    Notes
+    -----
+    The derivative is 1 for x > 0 and ``alpha * exp(x) = output + alpha``
+    otherwise. ``expm1`` of ``min(x, 0)`` keeps large positive inputs from
+    overflowing in the branch that ``where`` discards.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> ELU().forward(np.array([[0.0, 2.0]]))
+    array([[0., 2.]])
+    """
+
+    layer_name = "elu"
+    init_hint = "he"
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        self.alpha = check_real(alpha, "alpha", "ELU", low=0.0, low_open=True)
+
+    def _forward(self, X):
+        negative = X.dtype.type(self.alpha) * np.expm1(np.minimum(X, 0))
+        return np.where(X > 0, X, negative)
+
+    def _backward(self, grad):
+        slope = np.where(self.X_input > 0, 1.0, self.output + self.alpha)
+        return grad * slope.astype(grad.dtype, copy=False)
+
+    def __repr__(self):
+        return f"ELU(alpha={self.alpha})"
+
+
+class Softplus(BaseActivation):
+    """Softplus, ``log(1 + exp(x))``, a smooth ReLU.
+
+    Notes
+    -----
+    Computed as ``logaddexp(0, x)``, exact and warning-free for any x.
+    d/dx = sigmoid(x).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Softplus().forward(np.array([[-1e4, 0.0, 1e4]]))
+    array([[0.00000000e+00, 6.93147181e-01, 1.00000000e+04]])
+    """
+
+    layer_name = "softplus"
+    init_hint = "he"
+
+    def _forward(self, X):
+        return np.logaddexp(X.dtype.type(0), X)
+
+    def _backward(self, grad):
+        return grad * _sigmoid(self.X_input)
+
+
+class GELU(BaseActivation):
+    """Gaussian error linear unit in its tanh form (Hendrycks & Gimpel, 2016).
+
+    ``gelu(x) = 0.5 x (1 + tanh(u))`` with ``u = sqrt(2/pi) (x + 0.044715 x**3)``,
+    the form PyTorch computes with ``approximate="tanh"``; it differs from the
+    erf form by less than 5e-4.
+
+    Notes
+    -----
+    With ``t = tanh(u)``:
+    d/dx = 0.5 (1 + t) + 0.5 x (1 - t**2) sqrt(2/pi) (1 + 3 * 0.044715 x**2).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> GELU().forward(np.array([[0.0, 10.0]]))
+    array([[ 0., 10.]])
+    """
+
+    layer_name = "gelu"
+    init_hint = "he"
+    _C = np.sqrt(2.0 / np.pi)
+    _A = 0.044715
+
+    def _forward(self, X):
+        c, a = X.dtype.type(self._C), X.dtype.type(self._A)
+        self._tanh = np.tanh(c * (X + a * X**3))
+        return 0.5 * X * (1.0 + self._tanh)
+
+    def _backward(self, grad):
+        X, t = self.X_input, self._tanh
+        du_dx = self._C * (1.0 + 3.0 * self._A * X * X)
+        slope = 0.5 * (1.0 + t) + 0.5 * X * (1.0 - t * t) * du_dx
+        return grad * slope.astype(grad.dtype, copy=False)
+
+
+class Linear(BaseActivation):
+    """Identity, ``f(x) = x``; for regression outputs and for readability.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Linear().forward(np.array([[-1.5, 2.0]]))
+    array([[-1.5,  2. ]])
+    """
+
+    layer_name = "linear"
+
+    def _forward(self, X):
+        return X
+
+    def _backward(self, grad):
+        return grad
+
+
+class Softmax(BaseActivation):
+    """Softmax over the last axis: each row becomes a probability vector.
+
+    Notes
+    -----
+    ``p_i = exp(x_i - m) / sum_j exp(x_j - m)`` with ``m`` the row maximum,
+    which leaves the result unchanged and keeps exp from overflowing.
+    The Jacobian is ``dp_i/dx_j = p_i (delta_ij - p_j)``, so for an upstream
+    gradient ``g`` of one row: ``dL/dx = p * (g - sum(g * p))``.
+
+    Followed by :class:`~nnfs.losses.CCE` in a model, training skips this
+    backward and uses the fused gradient ``(p - y) / n_samples``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Softmax().forward(np.array([[1000.0, 0.0, -1000.0], [0.0, 0.0, 0.0]]))
+    array([[1.        , 0.        , 0.        ],
+           [0.33333333, 0.33333333, 0.33333333]])
+    """
+
+    layer_name = "softmax"
+
+    def _forward(self, X):
+        if X.ndim == 0:
+            raise ValueError(
+                "Softmax.forward: X_input must have at least 1 dimension; got a scalar"
+            )
+        shifted = X - X.max(axis=-1, keepdims=True)
+        exps = np.exp(shifted)
+        return exps / exps.sum(axis=-1, keepdims=True)
+
+    def _backward(self, grad):
+        p = self.output
+        return p * (grad - (grad * p).sum(axis=-1, keepdims=True))

@@ -1,0 +1,264 @@
+"""Layers with trainable parameters, and the base class every layer shares.
+
+A layer owns its forward pass and the exact gradient of it. ``forward`` caches
+what ``backward`` needs; ``backward`` receives dL/d(output) and returns
+dL/d(input), storing the gradient of each parameter beside the parameter
+(``W`` and ``dW``, ``b`` and ``db``) for the optimizer to read.
+"""
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from nnfs._validation import as_float_array, check_dtype, check_int, check_rng
+
+__all__ = ["BaseLayer", "Dense"]
+
+
+class BaseLayer(ABC):
+    """Template for every layer, activations included.
+
+    Attributes
+    ----------
+    layer_name : str
+        Short lower-case type name, for example ``"dense"``.
+    index : int or None
+        Position in the model; set by :class:`nnfs.model.Sequential`.
+    name : str
+        ``f"{layer_name}_{index}"``; unique inside a model, and the prefix of
+        the optimizer's per-parameter keys (``"dense_0.W"``).
+    trainable : list of (str, ndarray, ndarray) or None
+        ``(name, parameter, gradient)`` for each parameter, ``None`` for a layer
+        without parameters.
+
+    Notes
+    -----
+    Subclasses with parameters list their attribute names in ``param_names``;
+    the gradient of parameter ``P`` lives in attribute ``dP``. Gradients are
+    ``None`` until the first ``backward``.
+    """
+
+    layer_name = "layer"
+    param_names: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.index: int | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.layer_name}_{self.index}"
+
+    @abstractmethod
+    def forward(self, X_input: np.ndarray) -> np.ndarray:
+        """Compute the layer output and cache what ``backward`` needs."""
+
+    @abstractmethod
+    def backward(self, grad_next: np.ndarray) -> np.ndarray:
+        """Return dL/d(input) from dL/d(output), storing parameter gradients."""
+
+    @property
+    def trainable(self) -> list[tuple[str, np.ndarray, np.ndarray]] | None:
+        if not self.param_names:
+            return None
+        return [
+            (param, getattr(self, param), getattr(self, "d" + param))
+            for param in self.param_names
+        ]
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """Shape of one output sample given the shape of one input sample.
+
+        Raises ValueError when the layer cannot take that input; the model
+        calls this before training so that a size mismatch surfaces early.
+        """
+        return input_shape
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable scalars."""
+        return sum(getattr(self, param).size for param in self.param_names)
+
+    def _forward_cache(self, cache_name: str):
+        """Return a cached forward value, or explain that forward must run first."""
+        value = getattr(self, cache_name, None)
+        if value is None:
+            raise RuntimeError(
+                f"{type(self).__name__}.backward: forward must run before backward"
+            )
+        return value
+
+    def _check_grad(self, grad_next, expected_shape: tuple[int, ...]) -> np.ndarray:
+        """Validate the upstream gradient against the cached output shape."""
+        if not isinstance(grad_next, np.ndarray):
+            grad_next = as_float_array(grad_next, "grad_next", self._where("backward"))
+        if grad_next.shape != expected_shape:
+            raise ValueError(
+                f"{self._where('backward')}: grad_next has shape {grad_next.shape} "
+                f"but the forward output had shape {expected_shape}; "
+                "shapes must match exactly"
+            )
+        return grad_next
+
+    def _where(self, method: str) -> str:
+        return f"{type(self).__name__}.{method}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+# Standard deviation of each initialisation, as a function of the fan sizes.
+# He et al. (2015) keep the variance of ReLU outputs constant: 2 / fan_in.
+# Glorot & Bengio (2010) balance forward and backward variance: 2 / (in + out).
+_INIT_STD = {
+    "he": lambda fan_in, fan_out: np.sqrt(2.0 / fan_in),
+    "glorot": lambda fan_in, fan_out: np.sqrt(2.0 / (fan_in + fan_out)),
+}
+_INIT_CHOICES = ("auto", "he", "glorot", "he_uniform", "glorot_uniform")
+
+
+class Dense(BaseLayer):
+    """Fully connected layer: ``y = X @ W + b``.
+
+    Parameters
+    ----------
+    input_size : int
+        Number of input features, ``n_inputs``.
+    output_size : int
+        Number of output features, ``n_neurons``.
+    init : {"auto", "he", "glorot", "he_uniform", "glorot_uniform"}, default="auto"
+        Weight initialisation. ``"he"`` and ``"glorot"`` draw from a normal
+        distribution, the ``_uniform`` variants from a uniform one with the
+        same variance. ``"auto"`` picks He when a ReLU-like activation follows
+        the layer in a :class:`~nnfs.model.Sequential`, Glorot otherwise.
+    dtype : float32 or float64, default=float32
+        Dtype of the parameters and of the computation.
+    seed : int, optional
+        Seed for a private random generator.
+    rng : numpy.random.Generator, optional
+        Random generator to draw from. With neither ``seed`` nor ``rng``, the
+        weights come from NumPy's global random state.
+
+    Attributes
+    ----------
+    W : ndarray of shape (input_size, output_size)
+    b : ndarray of shape (1, output_size)
+        Initialised to zeros.
+    dW, db : ndarray or None
+        Gradients of the last ``backward``, same shapes as ``W`` and ``b``.
+
+    Notes
+    -----
+    For a batch ``X`` of shape (n_samples, input_size) and an upstream gradient
+    ``G = dL/dy`` of shape (n_samples, output_size)::
+
+        dL/dW = X.T @ G          (input_size, output_size)
+        dL/db = sum of G's rows  (1, output_size)
+        dL/dX = G @ W.T          (n_samples, input_size)
+
+    ``"auto"`` draws He-scaled weights; a model that finds a saturating or
+    linear layer after this one rescales them to Glorot's scale once, before
+    training. The rescaled draw has exactly Glorot's distribution, and the
+    random stream is consumed once either way.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnfs.layers import Dense
+    >>> layer = Dense(3, 2, seed=0)
+    >>> layer.forward(np.ones((4, 3), dtype=np.float32)).shape
+    (4, 2)
+    """
+
+    layer_name = "dense"
+    param_names = ("W", "b")
+
+    def __init__(
+        self,
+        input_size: int,
+        output_size: int,
+        *,
+        init: str = "auto",
+        dtype=np.float32,
+        seed: int | None = None,
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        where = "Dense"
+        self.input_size = check_int(input_size, "input_size", where)
+        self.output_size = check_int(output_size, "output_size", where)
+        if init not in _INIT_CHOICES:
+            raise ValueError(
+                f"{where}: init must be one of {_INIT_CHOICES}; got {init!r}"
+            )
+        self.init = init
+        self.dtype = check_dtype(dtype, where)
+        source = check_rng(seed, rng, where)
+
+        scheme = "he" if init == "auto" else init.removesuffix("_uniform")
+        std = _INIT_STD[scheme](self.input_size, self.output_size)
+        shape = (self.input_size, self.output_size)
+        if init.endswith("_uniform"):
+            # A uniform on [-a, a] has variance a**2 / 3.
+            limit = std * np.sqrt(3.0)
+            weights = source.uniform(-limit, limit, size=shape)
+        else:
+            weights = source.normal(0.0, std, size=shape)
+        self.W = np.ascontiguousarray(weights, dtype=self.dtype)
+        self.b = np.zeros((1, self.output_size), dtype=self.dtype)
+        self.dW: np.ndarray | None = None
+        self.db: np.ndarray | None = None
+        self.X_input: np.ndarray | None = None
+        self._auto_init_pending = init == "auto"
+
+    def forward(self, X_input: np.ndarray) -> np.ndarray:
+        X = X_input
+        if not (isinstance(X, np.ndarray) and X.dtype == self.dtype):
+            X = as_float_array(
+                X, "X_input", "Dense.forward", dtype=self.dtype, check_finite=False
+            )
+        if X.ndim != 2 or X.shape[1] != self.input_size:
+            raise ValueError(
+                f"Dense.forward: expected X_input of shape (n_samples, "
+                f"{self.input_size}); got shape {X.shape}"
+                + ("; reshape with X.reshape(-1, 1)" if X.ndim == 1 else "")
+            )
+
+        self.X_input = X
+        return X @ self.W + self.b
+
+    def backward(self, grad_next: np.ndarray) -> np.ndarray:
+        X = self._forward_cache("X_input")
+        grad = self._check_grad(grad_next, (X.shape[0], self.output_size))
+
+        self.dW = X.T @ grad
+        self.db = grad.sum(axis=0, keepdims=True)
+        self._auto_init_pending = False
+        return grad @ self.W.T
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        if input_shape != (self.input_size,):
+            raise ValueError(
+                f"Dense expected {self.input_size} input features, "
+                f"got samples of shape {input_shape}"
+            )
+        return (self.output_size,)
+
+    def _resolve_auto_init(self, scheme: str) -> None:
+        """Rescale "auto" He-scaled weights to ``scheme`` ("he" or "glorot").
+
+        Called once by the model before training; a no-op for explicit inits
+        and for layers that already trained.
+        """
+        if not self._auto_init_pending:
+            return
+        self._auto_init_pending = False
+        if scheme != "he":
+            he = _INIT_STD["he"](self.input_size, self.output_size)
+            target = _INIT_STD[scheme](self.input_size, self.output_size)
+            self.W *= self.dtype.type(target / he)
+
+    def __repr__(self) -> str:
+        return (
+            f"Dense({self.input_size}, {self.output_size}, init={self.init!r}, "
+            f"dtype={self.dtype.name})"
+        )

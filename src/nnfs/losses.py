@@ -1,0 +1,436 @@
+"""Loss functions: a scalar from predictions and targets, and its gradient.
+
+A loss works like a layer without parameters: ``forward(y_pred, y_true)``
+returns the loss as a float and caches what ``backward`` needs; ``backward()``
+returns dL/dy_pred with the shape of ``y_pred``. A model owns exactly one loss,
+handed to it directly rather than placed in the list of layers.
+
+Reductions: MSE, MAE, Huber and BCE average over every element of ``y_pred``
+(n_samples * n_outputs); CCE sums over classes and averages over samples.
+``backward`` is always the gradient of the value ``forward`` returned, with that
+same normalisation.
+"""
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from nnfs._validation import as_float_array, check_real
+from nnfs.activations import Sigmoid, Softmax, _sigmoid
+
+__all__ = ["BCE", "CCE", "Loss", "MAE", "MSE", "Huber"]
+
+
+class Loss(ABC):
+    """Template for loss functions.
+
+    Loss functions are conceptually equivalent to layers, in that they
+    implement forward and backward passes. However, only one loss object per
+    model is allowed, which is provided directly to the model instead of to
+    the list of layers. Loss objects have no trainable parameters.
+
+    Attributes
+    ----------
+    y_pred, y_true : ndarray or None
+        Arrays cached by the last ``forward``, both of shape
+        (n_samples, n_outputs) (CCE may keep integer labels instead).
+    fused_activation : type or None
+        The output activation whose backward this loss can absorb. When a
+        model ends in that activation, training uses :meth:`fused_backward`,
+        the gradient with respect to the activation's input, which stays
+        exact where a probability underflows to 0.
+    """
+
+    fused_activation: type | None = None
+
+    def __init__(self) -> None:
+        self.y_pred: np.ndarray | None = None
+        self.y_true: np.ndarray | None = None
+
+    def forward(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
+        """Computes the forward pass of the loss function.
+
+        The method stores y_pred and y_true as instance attributes for later
+        use by the backward pass.
+
+        Parameters
+        ----------
+        y_pred : ndarray of shape (n_samples, n_outputs)
+            Predictions produced by the model.
+        y_true : ndarray of shape (n_samples, n_outputs)
+            Ground-truth values for the prediction task.
+
+        Returns
+        -------
+        float
+            The computed loss value, evaluated in the dtype of ``y_pred``.
+
+        Raises
+        ------
+        ValueError
+            If the shapes differ, a batch is empty, or a value is NaN or
+            infinite (and for the losses that need it, out of range).
+        TypeError
+            If an argument does not hold numbers.
+        """
+        where = f"{type(self).__name__}.forward"
+        y_pred = as_float_array(y_pred, "y_pred", where)
+        y_true = self._check_targets(y_pred, y_true, where)
+
+        self.y_pred, self.y_true = y_pred, y_true
+        return float(self._forward(y_pred, y_true))
+
+    def backward(self) -> np.ndarray:
+        """Computes the backward pass of the loss function.
+
+        Requires the cached values stored by the forward() method.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+            The computed dL_d_ypred gradients.
+        """
+        self._require_forward("backward")
+        return self._backward(self.y_pred, self.y_true)
+
+    def fused_backward(self) -> np.ndarray:
+        """Gradient with respect to the input of ``fused_activation``.
+
+        Valid only when ``y_pred`` was produced by ``fused_activation``.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+            ``(y_pred - y_true) / N`` with the loss's own normaliser ``N``.
+        """
+        if self.fused_activation is None:
+            raise NotImplementedError(
+                f"{type(self).__name__} has no fused activation gradient"
+            )
+        self._require_forward("fused_backward")
+        return self._fused_backward(self.y_pred, self.y_true)
+
+    def _check_targets(self, y_pred, y_true, where: str) -> np.ndarray:
+        """Convert ``y_true`` to y_pred's dtype and require the same shape."""
+        y_true = as_float_array(y_true, "y_true", where, dtype=y_pred.dtype, ndim=None)
+        if y_true.shape != y_pred.shape:
+            if y_true.ndim >= 1 and y_true.shape[0] != y_pred.shape[0]:
+                detail = (
+                    f"y_true has {y_true.shape[0]} samples but y_pred has "
+                    f"{y_pred.shape[0]}"
+                )
+            else:
+                detail = "shapes must match exactly"
+            raise ValueError(
+                f"{where}: y_true has shape {y_true.shape} but y_pred has shape "
+                f"{y_pred.shape}; {detail}"
+            )
+        return y_true
+
+    def _require_forward(self, method: str) -> None:
+        if self.y_pred is None:
+            raise RuntimeError(
+                f"{type(self).__name__}.{method}: forward must run first"
+            )
+
+    @abstractmethod
+    def _forward(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.floating: ...
+
+    @abstractmethod
+    def _backward(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray: ...
+
+    def _fused_backward(self, y_pred, y_true) -> np.ndarray:
+        return (y_pred - y_true) / y_pred.dtype.type(y_pred.size)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class MSE(Loss):
+    r"""Mean squared error over every element.
+
+    ``L = mean((y_pred - y_true)**2)``, the mean taken over all
+    n_samples * n_outputs elements.
+
+    Notes
+    -----
+    dL/dy_pred = 2 (y_pred - y_true) / (n_samples * n_outputs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> MSE().forward(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))
+    2.5
+    """
+
+    def _forward(self, y_pred, y_true):
+        diff = y_pred - y_true
+        return np.vdot(diff, diff) / diff.size
+
+    def _backward(self, y_pred, y_true):
+        return (y_pred - y_true) * y_pred.dtype.type(2.0 / y_pred.size)
+
+
+class MAE(Loss):
+    """Mean absolute error over every element.
+
+    ``L = mean(|y_pred - y_true|)``.
+
+    Notes
+    -----
+    dL/dy_pred = sign(y_pred - y_true) / (n_samples * n_outputs), with the
+    subgradient 0 where the prediction equals the target.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> MAE().forward(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))
+    1.5
+    """
+
+    def _forward(self, y_pred, y_true):
+        return np.abs(y_pred - y_true).mean()
+
+    def _backward(self, y_pred, y_true):
+        return np.sign(y_pred - y_true) / y_pred.dtype.type(y_pred.size)
+
+
+class Huber(Loss):
+    """Huber loss: squared near the target, linear far from it.
+
+    Parameters
+    ----------
+    delta : float, default=1.0
+        Residual size where the quadratic part hands over to the linear
+        part; must be > 0.
+
+    Notes
+    -----
+    With ``r = y_pred - y_true`` per element::
+
+        l(r) = 0.5 r**2                   if |r| <= delta
+        l(r) = delta (|r| - 0.5 delta)    otherwise
+
+    ``L = mean(l(r))`` and dL/dy_pred = clip(r, -delta, delta) / (n_samples *
+    n_outputs).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Huber(delta=1.0).forward(np.array([[0.5], [3.0]]), np.zeros((2, 1)))
+    1.3125
+    """
+
+    def __init__(self, delta: float = 1.0) -> None:
+        super().__init__()
+        self.delta = check_real(delta, "delta", "Huber", low=0.0, low_open=True)
+
+    def _forward(self, y_pred, y_true):
+        delta = y_pred.dtype.type(self.delta)
+        abs_r = np.abs(y_pred - y_true)
+        quadratic = np.minimum(abs_r, delta)
+        # |r| = q + l with q <= delta: 0.5 q**2 + delta * l equals both branches.
+        return (0.5 * quadratic * quadratic + delta * (abs_r - quadratic)).mean()
+
+    def _backward(self, y_pred, y_true):
+        delta = y_pred.dtype.type(self.delta)
+        return np.clip(y_pred - y_true, -delta, delta) / y_pred.dtype.type(y_pred.size)
+
+    def __repr__(self) -> str:
+        return f"Huber(delta={self.delta})"
+
+
+def _clip_bounds(dtype: np.dtype) -> tuple[np.floating, np.floating]:
+    """Clip bounds ``(eps, 1 - eps)`` with eps the dtype's machine epsilon.
+
+    Both bounds are exactly representable: 1.19e-7 and 1 - 1.19e-7 in
+    float32, 2.2e-16 and 1 - 2.2e-16 in float64.
+    """
+    eps = np.finfo(dtype).eps
+    return eps, dtype.type(1.0) - eps
+
+
+class BCE(Loss):
+    """Binary cross-entropy, averaged over every element.
+
+    ``L = -mean(y log(p) + (1 - y) log(1 - p))``.
+
+    Parameters
+    ----------
+    from_logits : bool, default=False
+        If False, ``y_pred`` holds probabilities in [0, 1], clipped to
+        ``[eps, 1 - eps]`` with eps the machine epsilon of their dtype. If
+        True, ``y_pred`` holds logits ``z`` and the loss is computed stably as
+        ``max(z, 0) - z y + log(1 + exp(-|z|))``.
+
+    Notes
+    -----
+    With N = n_samples * n_outputs:
+
+    - probabilities: dL/dp = (p - y) / (p (1 - p)) / N. Where p was clipped the
+      gradient is taken at the clip bound, so a confident mistake still gets
+      a finite push instead of a flat zero.
+    - logits: dL/dz = (sigmoid(z) - y) / N.
+    - after a Sigmoid layer in a model, training uses the fused
+      (p - y) / N directly.
+
+    Targets must lie in [0, 1].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(BCE().forward(np.array([[0.5], [0.9]]), np.array([[1.0], [1.0]])), 6)
+    0.399254
+    """
+
+    def __init__(self, from_logits: bool = False) -> None:
+        super().__init__()
+        if not isinstance(from_logits, bool):
+            raise TypeError(f"BCE: from_logits must be a bool; got {from_logits!r}")
+        self.from_logits = from_logits
+
+    @property
+    def fused_activation(self):
+        return None if self.from_logits else Sigmoid
+
+    def _check_targets(self, y_pred, y_true, where):
+        y_true = super()._check_targets(y_pred, y_true, where)
+        if y_true.min() < 0 or y_true.max() > 1:
+            raise ValueError(
+                f"{where}: y_true must lie in [0, 1]; got values from "
+                f"{y_true.min()} to {y_true.max()}"
+            )
+        if not self.from_logits and (y_pred.min() < 0 or y_pred.max() > 1):
+            raise ValueError(
+                f"{where}: y_pred must be probabilities in [0, 1]; got values "
+                f"from {y_pred.min()} to {y_pred.max()}; for raw scores use "
+                "BCE(from_logits=True)"
+            )
+        return y_true
+
+    def _forward(self, y_pred, y_true):
+        if self.from_logits:
+            z = y_pred
+            return (np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))).mean()
+        low, high = _clip_bounds(y_pred.dtype)
+        p = np.clip(y_pred, low, high)
+        return -(y_true * np.log(p) + (1 - y_true) * np.log1p(-p)).mean()
+
+    def _backward(self, y_pred, y_true):
+        n = y_pred.dtype.type(y_pred.size)
+        if self.from_logits:
+            return (_sigmoid(y_pred) - y_true) / n
+        low, high = _clip_bounds(y_pred.dtype)
+        p = np.clip(y_pred, low, high)
+        return (p - y_true) / (p * (1 - p)) / n
+
+    def __repr__(self) -> str:
+        return f"BCE(from_logits={self.from_logits})"
+
+
+class CCE(Loss):
+    """Categorical cross-entropy, summed over classes and averaged over samples.
+
+    ``L = -(1/n) sum_i sum_k y_ik log(p_ik)``. Typically placed after a Softmax.
+
+    Parameters
+    ----------
+    from_logits : bool, default=False
+        If False, ``y_pred`` holds probabilities, clipped to ``[eps, 1 - eps]``
+        with eps the machine epsilon of their dtype. If True, ``y_pred`` holds
+        logits and the loss uses the stable log-softmax
+        ``z - max(z) - log(sum(exp(z - max(z))))``.
+
+    Notes
+    -----
+    ``y_true`` is either one-hot (or soft) targets of the same shape as
+    ``y_pred`` with values in [0, 1], or integer class labels of shape (n,) or
+    (n, 1) with values in [0, n_classes).
+
+    - probabilities: dL/dp = -y / p / n, taken at the clip bound where p was
+      clipped.
+    - logits: dL/dz = (softmax(z) s - y) / n with s the row sum of y (s = 1
+      for one-hot rows, giving the familiar (p - y) / n).
+    - after a Softmax layer in a model, training uses that same fused
+      gradient with p the Softmax output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
+    >>> round(CCE().forward(p, np.array([0, 2])), 6)  # -(ln 0.7 + ln 0.8) / 2
+    0.289909
+    """
+
+    def __init__(self, from_logits: bool = False) -> None:
+        super().__init__()
+        if not isinstance(from_logits, bool):
+            raise TypeError(f"CCE: from_logits must be a bool; got {from_logits!r}")
+        self.from_logits = from_logits
+
+    @property
+    def fused_activation(self):
+        return None if self.from_logits else Softmax
+
+    def _check_targets(self, y_pred, y_true, where):
+        n_samples, n_classes = y_pred.shape
+        labels = as_float_array(y_true, "y_true", where, ndim=None)
+        if labels.shape in ((n_samples,), (n_samples, 1)) and n_classes > 1:
+            return self._labels_to_onehot(labels.reshape(-1), y_pred, where)
+
+        y_true = super()._check_targets(y_pred, y_true, where)
+        if y_true.min() < 0 or y_true.max() > 1:
+            raise ValueError(
+                f"{where}: one-hot y_true must lie in [0, 1]; got values from "
+                f"{y_true.min()} to {y_true.max()}"
+            )
+        if not self.from_logits and (y_pred.min() < 0 or y_pred.max() > 1):
+            raise ValueError(
+                f"{where}: y_pred must be probabilities in [0, 1]; got values "
+                f"from {y_pred.min()} to {y_pred.max()}; for raw scores use "
+                "CCE(from_logits=True)"
+            )
+        return y_true
+
+    @staticmethod
+    def _labels_to_onehot(labels, y_pred, where):
+        n_classes = y_pred.shape[1]
+        bad = (labels != np.round(labels)) | (labels < 0) | (labels >= n_classes)
+        if bad.any():
+            first = labels[np.argmax(bad)]
+            raise ValueError(
+                f"{where}: integer labels in y_true must be in [0, {n_classes}) "
+                f"for {n_classes} classes; got label {first!r}"
+            )
+        onehot = np.zeros_like(y_pred)
+        onehot[np.arange(labels.size), labels.astype(np.intp)] = 1
+        return onehot
+
+    def _forward(self, y_pred, y_true):
+        n_samples = y_pred.shape[0]
+        if self.from_logits:
+            return -np.vdot(y_true, _log_softmax(y_pred)) / n_samples
+        low, high = _clip_bounds(y_pred.dtype)
+        return -np.vdot(y_true, np.log(np.clip(y_pred, low, high))) / n_samples
+
+    def _backward(self, y_pred, y_true):
+        if self.from_logits:
+            return self._fused_backward(np.exp(_log_softmax(y_pred)), y_true)
+        n = y_pred.dtype.type(y_pred.shape[0])
+        low, high = _clip_bounds(y_pred.dtype)
+        return -y_true / np.clip(y_pred, low, high) / n
+
+    def _fused_backward(self, y_pred, y_true):
+        # d/dz of -sum(y * log softmax(z)) is softmax(z) * sum(y) - y, which
+        # is the familiar p - y when each target row sums to 1.
+        row_sums = y_true.sum(axis=1, keepdims=True)
+        return (y_pred * row_sums - y_true) / y_pred.dtype.type(y_pred.shape[0])
+
+    def __repr__(self) -> str:
+        return f"CCE(from_logits={self.from_logits})"
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise log-softmax, exact for logits of any size."""
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))

@@ -1,0 +1,566 @@
+"""Sequential: a stack of layers trained by one loss and one optimizer."""
+
+import warnings
+
+import numpy as np
+
+from nnfs._validation import as_float_array, check_int, check_rng
+from nnfs.activations import BaseActivation
+from nnfs.exceptions import NNFSWarning
+from nnfs.layers import BaseLayer
+from nnfs.losses import Loss
+from nnfs.metrics import to_labels
+from nnfs.optimizers import BaseOptimizer
+
+__all__ = ["Sequential"]
+
+_METRICS = ("accuracy",)
+
+
+class Sequential:
+    """Layers applied one after another, trained by backpropagation.
+
+    Parameters
+    ----------
+    list_layers : list of BaseLayer
+        The layers in order. Each layer's ``index`` is set to its position, so
+        names (``dense_0``, ``relu_1``, ...) are unique within the model.
+    loss : Loss
+        The loss minimised by :meth:`fit`.
+    optimizer : BaseOptimizer
+        The optimizer that applies the gradients.
+
+    Attributes
+    ----------
+    layers : list of BaseLayer
+    loss : Loss
+    optimizer : BaseOptimizer
+    history : dict
+        The history returned by the last :meth:`fit`.
+
+    Notes
+    -----
+    One training step (:meth:`run_training_epoch`) is one forward pass, one
+    loss evaluation, one backward pass and one update. When the model ends in
+    Softmax and the loss is CCE (or Sigmoid and BCE), the backward pass starts
+    from the fused gradient ``(p - y) / n`` at the activation's input rather
+    than chaining the loss and activation derivatives; it is the same
+    gradient, without the division by ``p`` that fails when ``p`` underflows.
+
+    Layer sizes are checked when the model is made: a Dense layer that does
+    not accept the previous layer's output raises a ValueError naming both.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnfs.layers import Dense
+    >>> from nnfs.activations import ReLU, Softmax
+    >>> from nnfs.losses import CCE
+    >>> from nnfs.optimizers import SGD
+    >>> model = Sequential([Dense(2, 8, seed=0), ReLU(), Dense(8, 3, seed=1),
+    ...                     Softmax()], CCE(), SGD(lr=0.1))
+    >>> [layer.name for layer in model.layers]
+    ['dense_0', 'relu_1', 'dense_2', 'softmax_3']
+    >>> model.predict(np.zeros((5, 2))).shape
+    (5, 3)
+    """
+
+    def __init__(
+        self,
+        list_layers: list[BaseLayer] | None = None,
+        loss: Loss | None = None,
+        optimizer: BaseOptimizer | None = None,
+    ) -> None:
+        if list_layers is None:
+            list_layers = []
+        if not isinstance(list_layers, list | tuple):
+            raise TypeError(
+                "Sequential: list_layers must be a list of layers; got "
+                f"{type(list_layers).__name__}"
+            )
+        if loss is not None and not isinstance(loss, Loss):
+            raise TypeError(
+                f"Sequential: loss must be an nnfs Loss; got {type(loss).__name__}"
+            )
+        if optimizer is not None and not isinstance(optimizer, BaseOptimizer):
+            raise TypeError(
+                "Sequential: optimizer must be an nnfs optimizer; got "
+                f"{type(optimizer).__name__}"
+            )
+        self.layers: list[BaseLayer] = []
+        self.loss = loss
+        self.optimizer = optimizer
+        self.history: dict[str, np.ndarray] = {}
+        self.metrics: tuple[str, ...] = ()
+        for layer in list_layers:
+            self._append(layer)
+        self._build()
+
+    def add(self, layer: BaseLayer) -> None:
+        """Append a layer, checking that it accepts the previous output."""
+        self._append(layer)
+        self._build()
+
+    def _append(self, layer) -> None:
+        if not isinstance(layer, BaseLayer):
+            raise TypeError(
+                f"Sequential: layer {len(self.layers)} must be an nnfs layer; "
+                f"got {type(layer).__name__}"
+            )
+        if any(layer is other for other in self.layers):
+            raise ValueError(
+                f"Sequential: the same {type(layer).__name__} object appears "
+                "twice in list_layers; create a new layer for each position"
+            )
+        layer.index = len(self.layers)
+        self.layers.append(layer)
+
+    def _build(self) -> None:
+        """Check sizes and dtypes along the stack; settle "auto" inits."""
+        shape, source = None, None
+        dtypes = {}
+        for position, layer in enumerate(self.layers):
+            expected = getattr(layer, "input_size", None)
+            if shape is None and expected is not None:
+                shape = (expected,)
+            if shape is not None:
+                try:
+                    shape = layer.output_shape(shape)
+                except ValueError as error:
+                    raise ValueError(
+                        f"Sequential: layer {layer.name} ({layer!r}) cannot take "
+                        f"the output of layer {source.name} ({source!r}), which "
+                        f"has shape (n_samples, {', '.join(map(str, shape))}): "
+                        f"{error}"
+                    ) from None
+                source = layer
+            if hasattr(layer, "dtype"):
+                dtypes.setdefault(np.dtype(layer.dtype).name, layer.name)
+            if hasattr(layer, "_resolve_auto_init"):
+                following = self.layers[position + 1 : position + 2]
+                hint = "glorot"
+                if following and isinstance(following[0], BaseActivation):
+                    hint = following[0].init_hint
+                layer._resolve_auto_init(hint)
+        if len(dtypes) > 1:
+            listing = ", ".join(f"{name} in {dt}" for dt, name in dtypes.items())
+            raise ValueError(
+                f"Sequential: all layers must share one dtype; got {listing}"
+            )
+
+    @property
+    def dtype(self) -> np.dtype:
+        """Compute dtype of the model: that of its parameters (float32 default)."""
+        for layer in self.layers:
+            if hasattr(layer, "dtype"):
+                return np.dtype(layer.dtype)
+        return np.dtype(np.float32)
+
+    # ------------------------------------------------------------------
+    # The three steps of training, as in the seed system
+
+    def forward(self, X_inputs: np.ndarray) -> np.ndarray:
+        """Run every layer's forward pass in order; return the model output."""
+        output = X_inputs
+        for layer in self.layers:
+            output = layer.forward(output)
+        return output
+
+    def backward(self, d_loss: np.ndarray) -> np.ndarray:
+        """Backpropagate dL/d(output) through every layer; return dL/d(input)."""
+        grad = d_loss
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+        return grad
+
+    def update_weights(self) -> None:
+        """Let the optimizer update every trainable parameter in place.
+
+        Every gradient is checked before any parameter changes, so a NaN
+        gradient leaves the whole model as it was.
+        """
+        self._require("update_weights", optimizer=True)
+        params = [
+            (f"{layer.name}.{param_name}", param, grad)
+            for layer in self.layers
+            if layer.trainable
+            for param_name, param, grad in layer.trainable
+        ]
+        self.optimizer.step(params)
+
+    def compute_gradients(self, X_inputs: np.ndarray, y_true: np.ndarray) -> float:
+        """One forward and one backward pass, without an update.
+
+        Parameters
+        ----------
+        X_inputs : ndarray of shape (n_samples, n_features)
+        y_true : ndarray of shape (n_samples, n_outputs)
+            Targets (CCE also takes integer labels of shape (n_samples,)).
+
+        Returns
+        -------
+        float
+            The loss of the batch. Parameter gradients are left in the layers.
+
+        Raises
+        ------
+        FloatingPointError
+            If the loss is NaN or infinite; no backward pass is run then.
+        """
+        self._require("compute_gradients", loss=True)
+        y_pred = self.forward(X_inputs)
+        loss_value = self.loss.forward(y_pred, y_true)
+        if not np.isfinite(loss_value):
+            raise FloatingPointError(f"the loss is {loss_value}")
+
+        if self._uses_fused_gradient():
+            grad = self.loss.fused_backward()
+            layers = self.layers[:-1]
+        else:
+            grad = self.loss.backward()
+            layers = self.layers
+        for layer in reversed(layers):
+            grad = layer.backward(grad)
+        return loss_value
+
+    def run_training_epoch(self, X_inputs: np.ndarray, y_true: np.ndarray) -> float:
+        """One training step on one batch: forward, backward, update.
+
+        Returns
+        -------
+        float
+            The batch loss, computed before the update.
+        """
+        loss_value = self.compute_gradients(X_inputs, y_true)
+        self.update_weights()
+        return loss_value
+
+    def _uses_fused_gradient(self) -> bool:
+        fused = self.loss.fused_activation
+        return (
+            bool(self.layers)
+            and fused is not None
+            and isinstance(self.layers[-1], fused)
+        )
+
+    # ------------------------------------------------------------------
+    # Training loop
+
+    def fit(
+        self,
+        X_inputs: np.ndarray,
+        y_outputs: np.ndarray,
+        N_epochs: int,
+        batch_size: int = -1,
+        X_test_inputs: np.ndarray | None = None,
+        y_test_outputs: np.ndarray | None = None,
+        debug_flag: bool = True,
+        *,
+        shuffle: bool = True,
+        seed: int | None = None,
+        metrics: tuple[str, ...] | list[str] = (),
+    ) -> dict[str, np.ndarray]:
+        """Train the model with mini-batch gradient descent.
+
+        Parameters
+        ----------
+        X_inputs : array-like of shape (n_samples, n_features)
+            Training inputs; converted once to the model dtype.
+        y_outputs : array-like of shape (n_samples, n_outputs) or (n_samples,)
+            Training targets.
+        N_epochs : int
+            Number of passes over the data, >= 1.
+        batch_size : int, default=-1
+            Samples per step; -1 means the whole set in one batch. A value
+            larger than n_samples is reduced to n_samples with a warning.
+        X_test_inputs, y_test_outputs : array-like, optional
+            Held-out data evaluated after every epoch (both or neither).
+        debug_flag : bool, default=True
+            Print the mean loss about ten times per run (and at the end).
+        shuffle : bool, default=True
+            Visit the samples in a new random order each epoch (a permuted
+            index; the data set is never copied).
+        seed : int, optional
+            Seed of the shuffling order; without it, NumPy's global state.
+        metrics : sequence of str, default=()
+            Metrics to record per epoch; supported: "accuracy".
+
+        Returns
+        -------
+        dict of str to ndarray
+            ``"loss"``: shape (N_epochs, n_batches), the loss of each batch
+            before its update. With test data, ``"test_loss"``: shape
+            (N_epochs,). For each metric ``m``: ``m`` of shape (N_epochs,),
+            measured on the training batches as they were seen, and
+            ``"test_" + m`` with test data.
+
+        Raises
+        ------
+        ValueError, TypeError
+            For bad arguments, before any weight changes.
+        FloatingPointError
+            If the loss or a gradient becomes NaN or infinite; the message
+            names the epoch and batch, and the weights of the last finite step
+            are kept.
+
+        Notes
+        -----
+        Calling ``fit`` again continues training from the current weights and
+        optimizer state; the history then describes the new call only.
+        """
+        self._require("fit", loss=True, optimizer=True)
+        where = "Sequential.fit"
+        N_epochs = check_int(N_epochs, "N_epochs", where)
+        batch_size = check_int(batch_size, "batch_size", where, minimum=None)
+        if batch_size != -1 and batch_size < 1:
+            raise ValueError(
+                f"{where}: batch_size must be >= 1, or -1 for the whole set; "
+                f"got {batch_size}"
+            )
+        metrics = self._check_metrics(metrics, where)
+        X, y = self._check_data(X_inputs, y_outputs, "X_inputs", "y_outputs", where)
+        has_test = X_test_inputs is not None or y_test_outputs is not None
+        if has_test:
+            if X_test_inputs is None or y_test_outputs is None:
+                raise ValueError(
+                    f"{where}: pass both X_test_inputs and y_test_outputs, or neither"
+                )
+            X_test, y_test = self._check_data(
+                X_test_inputs, y_test_outputs, "X_test_inputs", "y_test_outputs", where
+            )
+        order_source = check_rng(seed, None, where)
+
+        n_samples = X.shape[0]
+        if batch_size == -1:
+            batch_size = n_samples
+        elif batch_size > n_samples:
+            warnings.warn(
+                f"{where}: batch_size={batch_size} is larger than the "
+                f"{n_samples} samples; using {n_samples}",
+                NNFSWarning,
+                stacklevel=2,
+            )
+            batch_size = n_samples
+        n_batches = -(-n_samples // batch_size)
+        starts = range(0, n_samples, batch_size)
+
+        history = {"loss": np.empty((N_epochs, n_batches))}
+        for name in metrics:
+            history[name] = np.empty(N_epochs)
+        if has_test:
+            history["test_loss"] = np.empty(N_epochs)
+            for name in metrics:
+                history["test_" + name] = np.empty(N_epochs)
+        report_every = max(1, N_epochs // 10)
+
+        for epoch in range(N_epochs):
+            order = order_source.permutation(n_samples) if shuffle else None
+            n_correct = 0
+            for batch, start in enumerate(starts):
+                if order is None:
+                    X_batch = X[start : start + batch_size]
+                    y_batch = y[start : start + batch_size]
+                else:
+                    index = order[start : start + batch_size]
+                    X_batch, y_batch = X[index], y[index]
+                try:
+                    history["loss"][epoch, batch] = self.run_training_epoch(
+                        X_batch, y_batch
+                    )
+                except FloatingPointError as error:
+                    self.history = history
+                    raise FloatingPointError(
+                        f"{where}: training diverged at epoch {epoch + 1}, batch "
+                        f"{batch + 1}: {error}; the weights of the last finite "
+                        "step were kept (try a smaller learning rate)"
+                    ) from error
+                if metrics:
+                    n_correct += self._n_correct(self.loss.y_pred, y_batch)
+
+            if "accuracy" in metrics:
+                history["accuracy"][epoch] = n_correct / n_samples
+            if has_test:
+                scores = self.evaluate(X_test, y_test, metrics=metrics)
+                for name, value in scores.items():
+                    history["test_" + name][epoch] = value
+            if debug_flag and ((epoch + 1) % report_every == 0 or epoch == 0):
+                print(self._progress_line(history, epoch, N_epochs))
+
+        self.metrics = metrics
+        self.history = history
+        return history
+
+    def _progress_line(self, history, epoch: int, N_epochs: int) -> str:
+        width = len(str(N_epochs))
+        parts = [f"epoch {epoch + 1:>{width}}/{N_epochs}"]
+        parts.append(f"loss {history['loss'][epoch].mean():.6g}")
+        for key, values in history.items():
+            if key != "loss":
+                parts.append(f"{key} {values[epoch]:.6g}")
+        return ", ".join(parts)
+
+    # ------------------------------------------------------------------
+    # Inference
+
+    def predict(self, X_inputs: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+        """Model output for every sample, computed in batches.
+
+        Parameters
+        ----------
+        X_inputs : array-like of shape (n_samples, n_features)
+        batch_size : int, default=1024
+            Samples per forward pass; bounds the memory used. The result does
+            not depend on it.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+            In the model dtype.
+        """
+        self._require("predict")
+        where = "Sequential.predict"
+        batch_size = check_int(batch_size, "batch_size", where)
+        X = self._check_inputs(X_inputs, "X_inputs", where)
+        n_samples = X.shape[0]
+        if n_samples <= batch_size:
+            return self.forward(X)
+        first = self.forward(X[:batch_size])
+        outputs = np.empty((n_samples, *first.shape[1:]), dtype=first.dtype)
+        outputs[:batch_size] = first
+        for start in range(batch_size, n_samples, batch_size):
+            stop = start + batch_size
+            outputs[start:stop] = self.forward(X[start:stop])
+        return outputs
+
+    def evaluate(
+        self,
+        X_inputs: np.ndarray,
+        y_true: np.ndarray,
+        batch_size: int = 1024,
+        *,
+        metrics: tuple[str, ...] | list[str] | None = None,
+    ) -> dict[str, float]:
+        """Loss and metrics of the model on a data set, without training.
+
+        Parameters
+        ----------
+        X_inputs : array-like of shape (n_samples, n_features)
+        y_true : array-like of shape (n_samples, n_outputs) or (n_samples,)
+        batch_size : int, default=1024
+            Batch size of the forward passes.
+        metrics : sequence of str, optional
+            Defaults to the metrics of the last :meth:`fit`.
+
+        Returns
+        -------
+        dict of str to float
+            ``"loss"`` and one entry per metric.
+        """
+        self._require("evaluate", loss=True)
+        where = "Sequential.evaluate"
+        metrics = (
+            self.metrics if metrics is None else self._check_metrics(metrics, where)
+        )
+        X, y = self._check_data(X_inputs, y_true, "X_inputs", "y_true", where)
+        y_pred = self.predict(X, batch_size=batch_size)
+        scores = {"loss": self.loss.forward(y_pred, y)}
+        if "accuracy" in metrics:
+            scores["accuracy"] = self._n_correct(y_pred, y) / X.shape[0]
+        return scores
+
+    def _n_correct(self, y_pred: np.ndarray, y_true: np.ndarray) -> int:
+        threshold = 0.0 if getattr(self.loss, "from_logits", False) else 0.5
+        return int(np.count_nonzero(to_labels(y_pred, threshold) == to_labels(y_true)))
+
+    # ------------------------------------------------------------------
+    # Validation helpers
+
+    def _require(self, method: str, *, loss=False, optimizer=False) -> None:
+        if not self.layers:
+            raise RuntimeError(
+                f"Sequential.{method}: the model has no layers; pass them to "
+                "Sequential([...]) or call add()"
+            )
+        if loss and self.loss is None:
+            raise RuntimeError(f"Sequential.{method}: the model has no loss")
+        if optimizer and self.optimizer is None:
+            raise RuntimeError(f"Sequential.{method}: the model has no optimizer")
+
+    def _check_inputs(self, X, name: str, where: str) -> np.ndarray:
+        X = as_float_array(X, name, where, dtype=self.dtype)
+        expected = getattr(self.layers[0], "input_size", None)
+        if expected is not None and X.shape[1] != expected:
+            raise ValueError(
+                f"{where}: {name} must have {expected} features for layer "
+                f"{self.layers[0].name}; got shape {X.shape}"
+            )
+        return X
+
+    def _check_data(self, X, y, x_name: str, y_name: str, where: str):
+        X = self._check_inputs(X, x_name, where)
+        y = as_float_array(y, y_name, where, dtype=self.dtype, ndim=None)
+        if y.ndim not in (1, 2):
+            raise ValueError(
+                f"{where}: {y_name} must be 1-D or 2-D; got shape {y.shape}"
+            )
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"{where}: {x_name} has {X.shape[0]} samples but {y_name} has "
+                f"{y.shape[0]}; they must have the same length"
+            )
+        return X, y
+
+    @staticmethod
+    def _check_metrics(metrics, where: str) -> tuple[str, ...]:
+        if isinstance(metrics, str):
+            metrics = (metrics,)
+        metrics = tuple(metrics)
+        for name in metrics:
+            if name not in _METRICS:
+                raise ValueError(
+                    f"{where}: unknown metric {name!r}; supported: {_METRICS}"
+                )
+        return metrics
+
+    # ------------------------------------------------------------------
+    # Description
+
+    def summary(self) -> None:
+        """Print a table of layers, output shapes and parameter counts."""
+        self._require("summary")
+        rows = [("Layer", "Type", "Output shape", "Params")]
+        shape = None
+        for layer in self.layers:
+            expected = getattr(layer, "input_size", None)
+            if shape is None and expected is not None:
+                shape = (expected,)
+            if shape is not None:
+                shape = layer.output_shape(shape)
+            shown = "(n, " + ", ".join(map(str, shape)) + ")" if shape else "?"
+            rows.append(
+                (layer.name, type(layer).__name__, shown, f"{layer.n_params:,}")
+            )
+        total = sum(layer.n_params for layer in self.layers)
+        widths = [max(len(row[col]) for row in rows) for col in range(4)]
+        rule = "-" * (sum(widths) + 6)
+
+        def line(row):
+            cells = [
+                cell.ljust(width)
+                for cell, width in zip(row[:3], widths[:3], strict=True)
+            ]
+            return "  ".join([*cells, row[3].rjust(widths[3])])
+
+        print(line(rows[0]))
+        print(rule)
+        for row in rows[1:]:
+            print(line(row))
+        print(rule)
+        print(f"Total parameters: {total:,} ({self.dtype.name})")
+
+    def __repr__(self) -> str:
+        inner = ",\n".join(f"    {layer!r}" for layer in self.layers)
+        return (
+            f"Sequential([\n{inner}\n], loss={self.loss!r}, "
+            f"optimizer={self.optimizer!r})"
+        )

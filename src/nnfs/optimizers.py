@@ -1,0 +1,173 @@
+"""Optimizers: update parameters in place from the gradients layers stored.
+
+Each parameter is identified by ``param_id = f"{layer.name}.{param_name}"``,
+which keys any state the optimizer keeps for it (a momentum buffer, say).
+"""
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from nnfs._validation import check_real
+
+__all__ = ["BaseOptimizer", "SGD"]
+
+
+class BaseOptimizer(ABC):
+    """Template for optimizers.
+
+    Subclasses implement ``_update(param_id, parameters, gradients)``, the
+    update rule alone; the public :meth:`update` and :meth:`step` check the
+    gradient first.
+
+    Attributes
+    ----------
+    state : dict of str to dict
+        Per-parameter state, keyed by ``param_id``.
+    """
+
+    def __init__(self) -> None:
+        self.state: dict[str, dict[str, np.ndarray]] = {}
+
+    def update(
+        self, param_id: str, parameters: np.ndarray, gradients: np.ndarray
+    ) -> None:
+        """Update ``parameters`` in place from ``gradients``.
+
+        Parameters
+        ----------
+        param_id : str
+            Key of the parameter, ``f"{layer.name}.{param_name}"``.
+        parameters : ndarray
+            The parameter array, modified in place.
+        gradients : ndarray
+            dL/d(parameters), same shape.
+
+        Raises
+        ------
+        TypeError
+            If ``parameters`` is not a NumPy array.
+        RuntimeError
+            If ``gradients`` is None (no backward has run yet).
+        ValueError
+            If the shapes differ.
+        FloatingPointError
+            If a gradient is NaN or infinite; ``parameters`` is left unchanged.
+        """
+        self._check(param_id, parameters, gradients)
+        self._update(param_id, parameters, gradients)
+
+    def step(self, params: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
+        """Update several parameters at once, checking every gradient first.
+
+        Parameters
+        ----------
+        params : list of (param_id, parameters, gradients)
+            As for :meth:`update`. If any gradient is invalid, nothing is
+            updated.
+        """
+        for param_id, parameters, gradients in params:
+            self._check(param_id, parameters, gradients)
+        for param_id, parameters, gradients in params:
+            self._update(param_id, parameters, gradients)
+
+    @staticmethod
+    def _check(param_id, parameters, gradients) -> None:
+        where = f"update of {param_id!r}"
+        if not isinstance(parameters, np.ndarray):
+            raise TypeError(
+                f"{where}: parameters must be a numpy.ndarray; got "
+                f"{type(parameters).__name__}"
+            )
+        if gradients is None:
+            raise RuntimeError(
+                f"{where}: no gradient has been computed; run backward first"
+            )
+        if not isinstance(gradients, np.ndarray) or gradients.shape != parameters.shape:
+            shape = getattr(gradients, "shape", type(gradients).__name__)
+            raise ValueError(
+                f"{where}: gradients must have the parameter shape "
+                f"{parameters.shape}; got {shape}"
+            )
+        # A sum is cheaper than an element-wise test and is finite whenever
+        # every entry is, barring overflow, which the exact test then rules out.
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = gradients.sum()
+        if not np.isfinite(total) and not np.isfinite(gradients).all():
+            raise FloatingPointError(
+                f"{where}: the gradient contains NaN or infinity; parameters "
+                "were left unchanged (a smaller learning rate often helps)"
+            )
+
+    @abstractmethod
+    def _update(self, param_id, parameters, gradients) -> None:
+        """Apply the update rule in place (inputs already checked)."""
+
+
+class SGD(BaseOptimizer):
+    """Stochastic gradient descent with optional (Nesterov) momentum.
+
+    Parameters
+    ----------
+    lr : float, default=0.01
+        Learning rate, > 0.
+    momentum : float, default=0.0
+        Momentum factor in [0, 1).
+    nesterov : bool, default=False
+        Use Nesterov momentum (needs ``momentum > 0``).
+
+    Notes
+    -----
+    For each parameter ``w`` with gradient ``g`` and velocity ``v`` (zero at
+    the start)::
+
+        v = momentum * v + g
+        w = w - lr * v                       (classical)
+        w = w - lr * (g + momentum * v)      (Nesterov)
+
+    the same convention as ``torch.optim.SGD``. With ``momentum=0`` both are
+    plain gradient descent, ``w = w - lr * g``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w, g = np.array([1.0]), np.array([0.5])
+    >>> SGD(lr=0.1).update("dense_0.W", w, g)
+    >>> w  # 1 - 0.1 * 0.5
+    array([0.95])
+    """
+
+    def __init__(
+        self, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False
+    ) -> None:
+        super().__init__()
+        self.lr = check_real(lr, "lr", "SGD", low=0.0, low_open=True)
+        self.momentum = check_real(
+            momentum, "momentum", "SGD", low=0.0, high=1.0, high_open=True
+        )
+        if not isinstance(nesterov, bool):
+            raise TypeError(f"SGD: nesterov must be a bool; got {nesterov!r}")
+        if nesterov and self.momentum == 0:
+            raise ValueError("SGD: nesterov=True needs momentum > 0; got momentum=0")
+        self.nesterov = nesterov
+
+    def _update(self, param_id, parameters, gradients):
+        lr = parameters.dtype.type(self.lr)
+        if self.momentum == 0:
+            parameters -= lr * gradients
+            return
+
+        momentum = parameters.dtype.type(self.momentum)
+        state = self.state.get(param_id)
+        if state is None:
+            state = self.state[param_id] = {"velocity": np.zeros_like(parameters)}
+        velocity = state["velocity"]
+        velocity *= momentum
+        velocity += gradients
+        if self.nesterov:
+            parameters -= lr * (gradients + momentum * velocity)
+        else:
+            parameters -= lr * velocity
+
+    def __repr__(self) -> str:
+        return f"SGD(lr={self.lr}, momentum={self.momentum}, nesterov={self.nesterov})"
