@@ -4,23 +4,25 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint clean
 
-$(BIN)/activate: pyproject.toml
+# Reinstall whenever the project's dependencies change.
+$(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(BIN)/activate
+	touch $(STAMP)
 
-demo: $(BIN)/activate
+demo: $(STAMP)
 	$(BIN)/python examples/train_spirals.py
 
-lint: $(BIN)/activate
-	$(BIN)/ruff check src tests benchmarks examples
-	$(BIN)/ruff format --check src tests benchmarks examples
+lint: $(STAMP)
+	$(BIN)/ruff check src tests examples
+	$(BIN)/ruff format --check src tests examples
 
-test: $(BIN)/activate lint
+test: lint
 	$(BIN)/python -m pytest
 
 clean:
