@@ -19,8 +19,8 @@ demo: $(STAMP)
 	$(BIN)/python examples/train_spirals.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests examples
-	$(BIN)/ruff format --check src tests examples
+	$(BIN)/ruff check src tests examples benchmarks
+	$(BIN)/ruff format --check src tests examples benchmarks
 
 test: lint
 	$(BIN)/python -m pytest

@@ -1,0 +1,27 @@
+"""The README's code and the demo script run as written."""
+
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_readme_python_blocks_run(capsys):
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+    assert blocks, "the README should show at least one Python example"
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+    assert capsys.readouterr().out.strip()
+
+
+@pytest.mark.slow
+def test_demo_prints_a_high_test_accuracy(capsys):
+    runpy.run_path(str(ROOT / "examples" / "train_spirals.py"), run_name="__main__")
+    lines = capsys.readouterr().out.strip().splitlines()
+    match = re.fullmatch(r"test accuracy: (\d+\.\d\d)%", lines[-1])
+    assert match, f"last line was {lines[-1]!r}"
+    assert float(match.group(1)) >= 95.0
