@@ -60,7 +60,7 @@ class BaseActivation(BaseLayer):
 
     def backward(self, grad_next: np.ndarray) -> np.ndarray:
         output = self._forward_cache("output")
-        grad = self._check_grad(grad_next, output.shape)
+        grad = self._check_grad(grad_next, output.shape, dtype=output.dtype)
         return self._backward(grad)
 
     def _forward(self, X: np.ndarray) -> np.ndarray:
@@ -262,6 +262,10 @@ class GELU(BaseActivation):
     With ``t = tanh(u)``:
     d/dx = 0.5 (1 + t) + 0.5 x (1 - t**2) sqrt(2/pi) (1 + 3 * 0.044715 x**2).
 
+    For |x| > 10, u > 43 and t is exactly +-1 in float32 and float64, so the
+    cubic is evaluated on x clipped to [-10, 10]: the values are unchanged, and
+    x**3 and x**2 cannot overflow (which made the gradient NaN for huge x).
+
     Examples
     --------
     >>> import numpy as np
@@ -273,15 +277,18 @@ class GELU(BaseActivation):
     init_hint = "he"
     _C = np.sqrt(2.0 / np.pi)
     _A = 0.044715
+    _SATURATION = 10.0
 
     def _forward(self, X):
         c, a = X.dtype.type(self._C), X.dtype.type(self._A)
-        self._tanh = np.tanh(c * (X + a * X**3))
+        X_cubic = np.clip(X, -self._SATURATION, self._SATURATION)
+        self._tanh = np.tanh(c * (X_cubic + a * X_cubic**3))
         return 0.5 * X * (1.0 + self._tanh)
 
     def _backward(self, grad):
         X, t = self.X_input, self._tanh
-        du_dx = self._C * (1.0 + 3.0 * self._A * X * X)
+        X_cubic = np.clip(X, -self._SATURATION, self._SATURATION)
+        du_dx = self._C * (1.0 + 3.0 * self._A * X_cubic * X_cubic)
         slope = 0.5 * (1.0 + t) + 0.5 * X * (1.0 - t * t) * du_dx
         return grad * slope.astype(grad.dtype, copy=False)
 
@@ -333,7 +340,10 @@ class Softmax(BaseActivation):
             raise ValueError(
                 "Softmax.forward: X_input must have at least 1 dimension; got a scalar"
             )
-        shifted = X - X.max(axis=-1, keepdims=True)
+        # X - max is <= 0 and overflows (to -inf) only when a row spans more
+        # than the float range; exp(-inf) = 0 is then the exact answer.
+        with np.errstate(over="ignore"):
+            shifted = X - X.max(axis=-1, keepdims=True)
         exps = np.exp(shifted)
         return exps / exps.sum(axis=-1, keepdims=True)
 

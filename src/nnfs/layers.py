@@ -87,10 +87,26 @@ class BaseLayer(ABC):
             )
         return value
 
-    def _check_grad(self, grad_next, expected_shape: tuple[int, ...]) -> np.ndarray:
-        """Validate the upstream gradient against the cached output shape."""
-        if not isinstance(grad_next, np.ndarray):
-            grad_next = as_float_array(grad_next, "grad_next", self._where("backward"))
+    def _check_grad(
+        self, grad_next, expected_shape: tuple[int, ...], dtype=None
+    ) -> np.ndarray:
+        """Validate the upstream gradient against the cached output shape.
+
+        With ``dtype`` (the dtype the forward pass computed in) the gradient is
+        cast to it, so a float64 gradient never silently upcasts a float32
+        layer's backward pass or its parameter gradients.
+        """
+        if not isinstance(grad_next, np.ndarray) or (
+            dtype is not None and grad_next.dtype != dtype
+        ):
+            grad_next = as_float_array(
+                grad_next,
+                "grad_next",
+                self._where("backward"),
+                dtype=dtype,
+                ndim=None,
+                check_finite=False,
+            )
         if grad_next.shape != expected_shape:
             raise ValueError(
                 f"{self._where('backward')}: grad_next has shape {grad_next.shape} "
@@ -114,6 +130,18 @@ _INIT_STD = {
     "glorot": lambda fan_in, fan_out: np.sqrt(2.0 / (fan_in + fan_out)),
 }
 _INIT_CHOICES = ("auto", "he", "glorot", "he_uniform", "glorot_uniform")
+
+
+def _reshape_hint(ndim: int) -> str:
+    """Suffix for a shape error: how to turn ``ndim``-D data into a 2-D batch."""
+    if ndim == 1:
+        return (
+            "; reshape with X.reshape(-1, 1) for a single feature "
+            "or X.reshape(1, -1) for a single sample"
+        )
+    if ndim > 2:
+        return "; flatten each sample with X.reshape(len(X), -1)"
+    return ""
 
 
 class Dense(BaseLayer):
@@ -214,13 +242,17 @@ class Dense(BaseLayer):
         X = X_input
         if not (isinstance(X, np.ndarray) and X.dtype == self.dtype):
             X = as_float_array(
-                X, "X_input", "Dense.forward", dtype=self.dtype, check_finite=False
+                X,
+                "X_input",
+                "Dense.forward",
+                dtype=self.dtype,
+                ndim=None,
+                check_finite=False,
             )
         if X.ndim != 2 or X.shape[1] != self.input_size:
             raise ValueError(
                 f"Dense.forward: expected X_input of shape (n_samples, "
-                f"{self.input_size}); got shape {X.shape}"
-                + ("; reshape with X.reshape(-1, 1)" if X.ndim == 1 else "")
+                f"{self.input_size}); got shape {X.shape}{_reshape_hint(X.ndim)}"
             )
 
         self.X_input = X
@@ -228,7 +260,9 @@ class Dense(BaseLayer):
 
     def backward(self, grad_next: np.ndarray) -> np.ndarray:
         X = self._forward_cache("X_input")
-        grad = self._check_grad(grad_next, (X.shape[0], self.output_size))
+        grad = self._check_grad(
+            grad_next, (X.shape[0], self.output_size), dtype=self.dtype
+        )
 
         self.dW = X.T @ grad
         self.db = grad.sum(axis=0, keepdims=True)
