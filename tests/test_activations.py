@@ -329,8 +329,8 @@ def test_leaky_relu_rejects_bad_alpha(alpha, error, pattern):
 @pytest.mark.parametrize(
     ("alpha", "error", "pattern"),
     [
-        (0.0, ValueError, r"ELU: alpha must be in \(0\.0, inf\]; got 0\.0"),
-        (-1, ValueError, r"ELU: alpha must be in \(0\.0, inf\]; got -1\.0"),
+        (0.0, ValueError, r"ELU: alpha must be in \(0\.0, inf\); got 0\.0"),
+        (-1, ValueError, r"ELU: alpha must be in \(0\.0, inf\); got -1\.0"),
         (float("inf"), ValueError, r"ELU: alpha must be finite; got inf"),
         ("1", TypeError, r"ELU: alpha must be a real number; got '1' of type str"),
         (False, TypeError, r"ELU: alpha must be a real number; got False"),

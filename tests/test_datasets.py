@@ -108,7 +108,7 @@ def test_rejects_non_integer_n_samples(name, n_samples):
 @pytest.mark.parametrize(
     ("noise", "error", "message"),
     [
-        (-0.1, ValueError, r"noise must be in \[0, inf\]; got -0.1"),
+        (-0.1, ValueError, r"noise must be in \[0, inf\); got -0.1"),
         (float("nan"), ValueError, r"noise must be finite; got nan"),
         ("0.1", TypeError, r"noise must be a real number; got '0.1'"),
     ],
@@ -165,7 +165,7 @@ def test_linear_data_rejects_empty_range(xmin, xmax):
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"noise_scale": -1}, ValueError, r"noise_scale must be in \[0, inf\]; got"),
+        ({"noise_scale": -1}, ValueError, r"noise_scale must be in \[0, inf\); got"),
         ({"xmax": float("inf")}, ValueError, r"xmax must be finite; got inf"),
         ({"m": "2"}, TypeError, r"m must be a real number; got '2'"),
         ({"b": None}, TypeError, r"b must be a real number; got None"),

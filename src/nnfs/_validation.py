@@ -43,8 +43,8 @@ def check_real(
     value = float(value)
     if not np.isfinite(value):
         raise ValueError(f"{where}: {name} must be finite; got {value!r}")
-    left = "(" if low_open else "["
-    right = ")" if high_open else "]"
+    left = "(" if low_open or low is None else "["
+    right = ")" if high_open or high is None else "]"
     interval = f"{left}{'-inf' if low is None else low}, "
     interval += f"{'inf' if high is None else high}{right}"
     too_low = low is not None and (value <= low if low_open else value < low)
@@ -52,6 +52,16 @@ def check_real(
     if too_low or too_high:
         raise ValueError(f"{where}: {name} must be in {interval}; got {value!r}")
     return value
+
+
+def check_bool(value, name: str, where: str) -> bool:
+    """Return ``value`` as a bool; Python and NumPy booleans only."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(
+            f"{where}: {name} must be a bool; got {value!r} "
+            f"of type {type(value).__name__}"
+        )
+    return bool(value)
 
 
 def check_dtype(dtype, where: str, name: str = "dtype") -> np.dtype:
@@ -129,10 +139,11 @@ def as_float_array(
             f"{where}: {name} must be {ndim}-D; got {data.ndim}-D array "
             f"of shape {data.shape}{hint}"
         )
-    if data.size == 0 or (data.ndim > 0 and data.shape[0] == 0):
+    if data.size == 0:
+        what = "sample" if data.ndim == 0 or data.shape[0] == 0 else "feature"
         raise ValueError(
-            f"{where}: {name} has shape {data.shape} with 0 samples; "
-            "at least one sample is required"
+            f"{where}: {name} has shape {data.shape} with 0 {what}s; "
+            f"at least one {what} is required"
         )
 
     if dtype is not None:

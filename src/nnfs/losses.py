@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from nnfs._validation import as_float_array, check_real
+from nnfs._validation import as_float_array, check_bool, check_real
 from nnfs.activations import Sigmoid, Softmax, _sigmoid
 
 __all__ = ["BCE", "CCE", "Loss", "MAE", "MSE", "Huber"]
@@ -164,11 +164,11 @@ class MSE(Loss):
     """
 
     def _forward(self, y_pred, y_true):
-        diff = y_pred - y_true
+        diff = _residual(y_pred, y_true)
         return np.vdot(diff, diff) / diff.size
 
     def _backward(self, y_pred, y_true):
-        return (y_pred - y_true) * y_pred.dtype.type(2.0 / y_pred.size)
+        return _residual(y_pred, y_true) * y_pred.dtype.type(2.0 / y_pred.size)
 
 
 class MAE(Loss):
@@ -189,10 +189,10 @@ class MAE(Loss):
     """
 
     def _forward(self, y_pred, y_true):
-        return np.abs(y_pred - y_true).mean()
+        return np.abs(_residual(y_pred, y_true)).mean()
 
     def _backward(self, y_pred, y_true):
-        return np.sign(y_pred - y_true) / y_pred.dtype.type(y_pred.size)
+        return np.sign(_residual(y_pred, y_true)) / y_pred.dtype.type(y_pred.size)
 
 
 class Huber(Loss):
@@ -227,17 +227,29 @@ class Huber(Loss):
 
     def _forward(self, y_pred, y_true):
         delta = y_pred.dtype.type(self.delta)
-        abs_r = np.abs(y_pred - y_true)
+        abs_r = np.abs(_residual(y_pred, y_true))
         quadratic = np.minimum(abs_r, delta)
         # |r| = q + l with q <= delta: 0.5 q**2 + delta * l equals both branches.
         return (0.5 * quadratic * quadratic + delta * (abs_r - quadratic)).mean()
 
     def _backward(self, y_pred, y_true):
         delta = y_pred.dtype.type(self.delta)
-        return np.clip(y_pred - y_true, -delta, delta) / y_pred.dtype.type(y_pred.size)
+        return np.clip(_residual(y_pred, y_true), -delta, delta) / y_pred.dtype.type(
+            y_pred.size
+        )
 
     def __repr__(self) -> str:
         return f"Huber(delta={self.delta})"
+
+
+def _residual(y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+    """``y_pred - y_true``; a difference past the float range is +-inf, silently.
+
+    Inputs are finite (checked in ``forward``), so an infinite residual is the
+    true value rounded, not an error; the training loop stops on it.
+    """
+    with np.errstate(over="ignore"):
+        return y_pred - y_true
 
 
 def _clip_bounds(dtype: np.dtype) -> tuple[np.floating, np.floating]:
@@ -285,9 +297,7 @@ class BCE(Loss):
 
     def __init__(self, from_logits: bool = False) -> None:
         super().__init__()
-        if not isinstance(from_logits, bool):
-            raise TypeError(f"BCE: from_logits must be a bool; got {from_logits!r}")
-        self.from_logits = from_logits
+        self.from_logits = check_bool(from_logits, "from_logits", "BCE")
 
     @property
     def fused_activation(self):
@@ -364,9 +374,7 @@ class CCE(Loss):
 
     def __init__(self, from_logits: bool = False) -> None:
         super().__init__()
-        if not isinstance(from_logits, bool):
-            raise TypeError(f"CCE: from_logits must be a bool; got {from_logits!r}")
-        self.from_logits = from_logits
+        self.from_logits = check_bool(from_logits, "from_logits", "CCE")
 
     @property
     def fused_activation(self):
@@ -376,14 +384,16 @@ class CCE(Loss):
         n_samples, n_classes = y_pred.shape
         labels = as_float_array(y_true, "y_true", where, ndim=None)
         if labels.shape in ((n_samples,), (n_samples, 1)) and n_classes > 1:
-            return self._labels_to_onehot(labels.reshape(-1), y_pred, where)
+            y_true = self._labels_to_onehot(labels.reshape(-1), y_pred, where)
+        else:
+            y_true = super()._check_targets(y_pred, y_true, where)
+            if y_true.min() < 0 or y_true.max() > 1:
+                raise ValueError(
+                    f"{where}: one-hot y_true must lie in [0, 1]; got values from "
+                    f"{y_true.min()} to {y_true.max()}"
+                )
 
-        y_true = super()._check_targets(y_pred, y_true, where)
-        if y_true.min() < 0 or y_true.max() > 1:
-            raise ValueError(
-                f"{where}: one-hot y_true must lie in [0, 1]; got values from "
-                f"{y_true.min()} to {y_true.max()}"
-            )
+        # Integer labels need this check as much as one-hot targets do.
         if not self.from_logits and (y_pred.min() < 0 or y_pred.max() > 1):
             raise ValueError(
                 f"{where}: y_pred must be probabilities in [0, 1]; got values "
@@ -400,7 +410,7 @@ class CCE(Loss):
             first = labels[np.argmax(bad)]
             raise ValueError(
                 f"{where}: integer labels in y_true must be in [0, {n_classes}) "
-                f"for {n_classes} classes; got label {first!r}"
+                f"for {n_classes} classes; got label {first:g}"
             )
         onehot = np.zeros_like(y_pred)
         onehot[np.arange(labels.size), labels.astype(np.intp)] = 1
