@@ -29,6 +29,9 @@ from nnfs.model import Sequential
 
 __all__ = ["GradientCheckResult", "ParameterCheck", "check_gradients"]
 
+# Second word of the checker's seed, so its stream differs from default_rng(seed).
+_STREAM = 0x67726164  # "grad"
+
 _DEFAULT_TOLERANCES = {
     np.dtype(np.float64): (1e-5, 1e-7),
     np.dtype(np.float32): (1e-4, 1e-6),
@@ -42,7 +45,8 @@ class ParameterCheck:
     Attributes
     ----------
     name : str
-        ``"X"``, ``"y_pred"`` or ``"<layer name>.<parameter>"``.
+        ``"X"``, ``"y_pred"`` or ``"<layer name>.<parameter>"``; the layer
+        name is ``"dense_2"`` inside a model, ``"dense"`` for a lone layer.
     shape : tuple of int
         Shape of the array.
     n_checked : int
@@ -175,6 +179,7 @@ def check_gradients(
     h = check_real(h, "h", where, low=0.0, low_open=True)
     if max_entries is not None:
         max_entries = check_int(max_entries, "max_entries", where)
+    seed = check_int(seed, "seed", where, minimum=0)
     default_rtol, default_atol = _DEFAULT_TOLERANCES[dtype]
     rtol = default_rtol if rtol is None else check_real(rtol, "rtol", where, low=0.0)
     atol_given = atol is not None
@@ -184,7 +189,10 @@ def check_gradients(
         raise ValueError(f"{where}: y is required to check a {type(target).__name__}")
     if y is not None:
         y = as_float_array(y, "y", where, dtype=np.float64, ndim=None)
-    rng = np.random.default_rng(seed)
+    # A stream of its own: with default_rng(seed) alone, G would equal an X
+    # drawn by the caller from default_rng(seed) (as in the example above), and
+    # X.T @ G would be symmetric, hiding a transposed weight gradient.
+    rng = np.random.default_rng([seed, _STREAM])
 
     reference = _cast(target, np.float64)
     analytic_copy = _cast(target, dtype)
@@ -257,9 +265,14 @@ def _numerical_gradient(f, array, h, max_entries, rng):
     return derivatives, index
 
 
+def _label(layer) -> str:
+    """The layer's name in a model, its type name (``"dense"``) on its own."""
+    return layer.layer_name if layer.index is None else layer.name
+
+
 def _param_arrays(layers) -> dict[str, np.ndarray]:
     return {
-        f"{layer.name}.{param}": getattr(layer, param)
+        f"{_label(layer)}.{param}": getattr(layer, param)
         for layer in layers
         for param in layer.param_names
     }
@@ -267,7 +280,7 @@ def _param_arrays(layers) -> dict[str, np.ndarray]:
 
 def _param_grads(layers) -> dict[str, np.ndarray]:
     return {
-        f"{layer.name}.{param}": getattr(layer, "d" + param)
+        f"{_label(layer)}.{param}": getattr(layer, "d" + param)
         for layer in layers
         for param in layer.param_names
     }

@@ -97,9 +97,23 @@ class Sequential:
         self._build()
 
     def add(self, layer: BaseLayer) -> None:
-        """Append a layer, checking that it accepts the previous output."""
+        """Append a layer, checking that it accepts the previous output.
+
+        Raises
+        ------
+        TypeError
+            If ``layer`` is not an nnfs layer.
+        ValueError
+            If the layer is already in the model, does not accept the previous
+            layer's output, or has another dtype; the model is left as it was.
+        """
         self._append(layer)
-        self._build()
+        try:
+            self._build()
+        except ValueError:
+            self.layers.pop()
+            layer.index = None
+            raise
 
     def _append(self, layer) -> None:
         if not isinstance(layer, BaseLayer):

@@ -64,10 +64,47 @@ class BaseOptimizer(ABC):
         ----------
         params : list of (param_id, parameters, gradients)
             As for :meth:`update`. If any gradient is invalid, nothing is
-            updated.
+            updated. An empty list is a no-op.
+
+        Raises
+        ------
+        TypeError
+            If ``params`` is not a list or tuple of 3-tuples, or as for
+            :meth:`update`.
+        ValueError
+            If a ``param_id`` or a parameter array appears twice (it would be
+            updated twice in one step), or as for :meth:`update`.
+        RuntimeError, FloatingPointError
+            As for :meth:`update`.
         """
-        for param_id, parameters, gradients in params:
+        where = f"{type(self).__name__}.step"
+        if not isinstance(params, list | tuple):
+            raise TypeError(
+                f"{where}: params must be a list of (param_id, parameters, "
+                f"gradients) tuples; got {type(params).__name__}"
+            )
+        seen: dict[str, np.ndarray] = {}
+        for position, entry in enumerate(params):
+            if not isinstance(entry, tuple | list) or len(entry) != 3:
+                raise TypeError(
+                    f"{where}: params[{position}] must be a (param_id, "
+                    f"parameters, gradients) tuple; got {type(entry).__name__}"
+                    + (f" of length {len(entry)}" if hasattr(entry, "__len__") else "")
+                )
+            param_id, parameters, gradients = entry
+            if param_id in seen:
+                raise ValueError(
+                    f"{where}: param_id {param_id!r} appears twice in params; "
+                    "each parameter must be updated once per step"
+                )
+            for other_id, other in seen.items():
+                if parameters is other:
+                    raise ValueError(
+                        f"{where}: parameter {param_id!r} is the same array as "
+                        f"{other_id!r}; each parameter must be updated once per step"
+                    )
             self._check(param_id, parameters, gradients)
+            seen[param_id] = parameters
         for param_id, parameters, gradients in params:
             self._update(param_id, parameters, gradients)
 
