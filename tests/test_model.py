@@ -920,13 +920,6 @@ def test_explicit_init_is_kept():
     np.testing.assert_array_equal(model.layers[0].W, Dense(4, 8, init="he", seed=0).W)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Sequential.add settles a trailing Dense's 'auto' init as Glorot "
-    "before the next layer is known, so add(Dense); add(ReLU) gives Glorot, "
-    "unlike Sequential([Dense, ReLU]); fixing it needs Dense (layers.py) to "
-    "allow re-resolving an untrained auto init",
-)
 def test_auto_init_with_add_matches_list_construction():
     built = Sequential()
     built.add(Dense(4, 8, seed=0))

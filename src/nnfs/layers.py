@@ -231,12 +231,17 @@ class Dense(BaseLayer):
             weights = source.uniform(-limit, limit, size=shape)
         else:
             weights = source.normal(0.0, std, size=shape)
-        self.W = np.ascontiguousarray(weights, dtype=self.dtype)
+        self._auto_draw = weights / std if init == "auto" else None
+        self._auto_scheme = scheme
+        self.W = (
+            self._auto_weights(scheme) if init == "auto" else weights.astype(self.dtype)
+        )
         self.b = np.zeros((1, self.output_size), dtype=self.dtype)
         self.dW: np.ndarray | None = None
         self.db: np.ndarray | None = None
         self.X_input: np.ndarray | None = None
-        self._auto_init_pending = init == "auto"
+        # An "auto" init keeps its unit-variance draw until the layer trains,
+        # so the model can set the scale exactly, as often as layers change.
 
     def forward(self, X_input: np.ndarray) -> np.ndarray:
         X = X_input
@@ -266,7 +271,7 @@ class Dense(BaseLayer):
 
         self.dW = X.T @ grad
         self.db = grad.sum(axis=0, keepdims=True)
-        self._auto_init_pending = False
+        self._auto_draw = None
         return grad @ self.W.T
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -278,18 +283,24 @@ class Dense(BaseLayer):
         return (self.output_size,)
 
     def _resolve_auto_init(self, scheme: str) -> None:
-        """Rescale "auto" He-scaled weights to ``scheme`` ("he" or "glorot").
+        """Give "auto" weights the scale of ``scheme`` ("he" or "glorot").
 
-        Called once by the model before training; a no-op for explicit inits
-        and for layers that already trained.
+        Called by the model whenever its layers change, so the scale follows
+        the layer that comes next; a no-op for explicit inits and once the
+        layer has trained (its first backward ends the "auto" phase).
         """
-        if not self._auto_init_pending:
+        if self._auto_draw is None:
             return
-        self._auto_init_pending = False
-        if scheme != "he":
-            he = _INIT_STD["he"](self.input_size, self.output_size)
-            target = _INIT_STD[scheme](self.input_size, self.output_size)
-            self.W *= self.dtype.type(target / he)
+        if not np.array_equal(self.W, self._auto_weights(self._auto_scheme)):
+            # The caller set the weights: they are no longer ours to rescale.
+            self._auto_draw = None
+            return
+        self.W[...] = self._auto_weights(scheme)
+        self._auto_scheme = scheme
+
+    def _auto_weights(self, scheme: str) -> np.ndarray:
+        std = _INIT_STD[scheme](self.input_size, self.output_size)
+        return (self._auto_draw * std).astype(self.dtype)
 
     def __repr__(self) -> str:
         return (

@@ -358,13 +358,14 @@ class Sequential:
         n_batches = -(-n_samples // batch_size)
         starts = range(0, n_samples, batch_size)
 
-        history = {"loss": np.empty((N_epochs, n_batches))}
+        # NaN marks steps never reached, should training stop early.
+        history = {"loss": np.full((N_epochs, n_batches), np.nan)}
         for name in metrics:
-            history[name] = np.empty(N_epochs)
+            history[name] = np.full(N_epochs, np.nan)
         if has_test:
-            history["test_loss"] = np.empty(N_epochs)
+            history["test_loss"] = np.full(N_epochs, np.nan)
             for name in metrics:
-                history["test_" + name] = np.empty(N_epochs)
+                history["test_" + name] = np.full(N_epochs, np.nan)
         report_every = max(1, N_epochs // 10)
 
         for epoch in range(N_epochs):
@@ -483,8 +484,14 @@ class Sequential:
         return scores
 
     def _n_correct(self, y_pred: np.ndarray, y_true: np.ndarray) -> int:
-        threshold = 0.0 if getattr(self.loss, "from_logits", False) else 0.5
-        return int(np.count_nonzero(to_labels(y_pred, threshold) == to_labels(y_true)))
+        """Count of rows whose predicted class is the true class."""
+        if y_pred.shape[1] > 1:
+            predicted = y_pred.argmax(axis=1)
+        else:
+            # One output column holds a score: a probability, or a logit.
+            threshold = 0.0 if getattr(self.loss, "from_logits", False) else 0.5
+            predicted = (y_pred[:, 0] >= threshold).astype(np.intp)
+        return int(np.count_nonzero(predicted == to_labels(y_true)))
 
     # ------------------------------------------------------------------
     # Validation helpers

@@ -54,7 +54,7 @@ class BaseOptimizer(ABC):
         FloatingPointError
             If a gradient is NaN or infinite; ``parameters`` is left unchanged.
         """
-        self._check(param_id, parameters, gradients)
+        self._check(param_id, parameters, gradients, f"{type(self).__name__}.update")
         self._update(param_id, parameters, gradients)
 
     def step(self, params: list[tuple[str, np.ndarray, np.ndarray]]) -> None:
@@ -83,34 +83,37 @@ class BaseOptimizer(ABC):
                 f"{where}: params must be a list of (param_id, parameters, "
                 f"gradients) tuples; got {type(params).__name__}"
             )
-        seen: dict[str, np.ndarray] = {}
+        seen_ids: set[str] = set()
+        seen_arrays: dict[int, str] = {}
         for position, entry in enumerate(params):
             if not isinstance(entry, tuple | list) or len(entry) != 3:
+                length = f" of length {len(entry)}" if hasattr(entry, "__len__") else ""
                 raise TypeError(
                     f"{where}: params[{position}] must be a (param_id, "
                     f"parameters, gradients) tuple; got {type(entry).__name__}"
-                    + (f" of length {len(entry)}" if hasattr(entry, "__len__") else "")
+                    f"{length}"
                 )
             param_id, parameters, gradients = entry
-            if param_id in seen:
+            if param_id in seen_ids:
                 raise ValueError(
                     f"{where}: param_id {param_id!r} appears twice in params; "
                     "each parameter must be updated once per step"
                 )
-            for other_id, other in seen.items():
-                if parameters is other:
-                    raise ValueError(
-                        f"{where}: parameter {param_id!r} is the same array as "
-                        f"{other_id!r}; each parameter must be updated once per step"
-                    )
-            self._check(param_id, parameters, gradients)
-            seen[param_id] = parameters
+            if id(parameters) in seen_arrays:
+                raise ValueError(
+                    f"{where}: parameter {param_id!r} is the same array as "
+                    f"{seen_arrays[id(parameters)]!r}; each parameter must be "
+                    "updated once per step"
+                )
+            self._check(param_id, parameters, gradients, where)
+            seen_ids.add(param_id)
+            seen_arrays[id(parameters)] = param_id
         for param_id, parameters, gradients in params:
             self._update(param_id, parameters, gradients)
 
     @staticmethod
-    def _check(param_id, parameters, gradients) -> None:
-        where = f"update of {param_id!r}"
+    def _check(param_id, parameters, gradients, where: str) -> None:
+        where = f"{where} of {param_id!r}"
         if not isinstance(parameters, np.ndarray):
             raise TypeError(
                 f"{where}: parameters must be a numpy.ndarray; got "
