@@ -49,7 +49,8 @@ def _peak_rss_mb() -> float:
 
 def _data(np, dtype):
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((N_SAMPLES, SIZES[0]), dtype=np.float32).astype(dtype)
+    X = rng.standard_normal((N_SAMPLES, SIZES[0]), dtype=np.float32)
+    X = X.astype(dtype, copy=False)
     y = rng.integers(0, SIZES[-1], N_SAMPLES)
     return X, y
 
@@ -148,7 +149,10 @@ def _run_sklearn(dtype_name):
 
 
 def _run_floor(dtype_name):
-    """The matrix products of one epoch (3 per layer per batch), nothing else."""
+    """The matrix products nnfs performs in one epoch, nothing else: per batch,
+    a forward product and a weight-gradient product for every layer, and an
+    input-gradient product for every layer but the first (whose input gradient
+    no one needs; PyTorch skips it too)."""
     import numpy as np
 
     dtype = np.dtype(dtype_name)

@@ -46,7 +46,7 @@ class TransposedWeightGradient(Dense):
 class SigmoidMissingFactor(Sigmoid):
     """Sigmoid whose derivative forgets the (1 - s) factor."""
 
-    def _backward(self, grad):
+    def _backward(self, grad, out):
         return grad * self.output
 
 

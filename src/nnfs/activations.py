@@ -55,25 +55,32 @@ class BaseActivation(BaseLayer):
             )
 
         self.X_input = X
-        self.output = self._forward(X)
+        self.output = self._forward(X, self._buffer("output", X.shape, X.dtype))
         return self.output
 
     def backward(self, grad_next: np.ndarray) -> np.ndarray:
         output = self._forward_cache("output")
         grad = self._check_grad(grad_next, output.shape, dtype=output.dtype)
-        return self._backward(grad)
+        return self._backward(grad, self._buffer("grad_input", grad.shape, grad.dtype))
 
-    def _forward(self, X: np.ndarray) -> np.ndarray:
+    def _forward(self, X: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+        """The function itself; may write into ``out`` when it is given."""
         raise NotImplementedError
 
-    def _backward(self, grad: np.ndarray) -> np.ndarray:
+    def _backward(self, grad: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+        """The chain rule; may write into ``out`` when it is given."""
         raise NotImplementedError
 
 
-def _sigmoid(X: np.ndarray) -> np.ndarray:
-    """Logistic function without overflow: exp only ever sees -|x|."""
+def _sigmoid(X: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Logistic function without overflow: exp only ever sees -|x|.
+
+    With e = exp(-|x|): 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0.
+    """
     e = np.exp(-np.abs(X))
-    return np.where(X >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(X.dtype, copy=False)
+    numerator = np.where(X >= 0, X.dtype.type(1), e)
+    e += 1
+    return np.divide(numerator, e, out=out)
 
 
 class Sigmoid(BaseActivation):
@@ -93,12 +100,12 @@ class Sigmoid(BaseActivation):
 
     layer_name = "sigmoid"
 
-    def _forward(self, X):
-        return _sigmoid(X)
+    def _forward(self, X, out):
+        return _sigmoid(X, out)
 
-    def _backward(self, grad):
+    def _backward(self, grad, out):
         s = self.output
-        return grad * s * (1.0 - s)
+        return np.multiply(grad, s * (1 - s), out=out)
 
 
 class Tanh(BaseActivation):
@@ -117,12 +124,12 @@ class Tanh(BaseActivation):
 
     layer_name = "tanh"
 
-    def _forward(self, X):
-        return np.tanh(X)
+    def _forward(self, X, out):
+        return np.tanh(X, out=out)
 
-    def _backward(self, grad):
+    def _backward(self, grad, out):
         t = self.output
-        return grad * (1.0 - t * t)
+        return np.multiply(grad, 1 - t * t, out=out)
 
 
 class ReLU(BaseActivation):
@@ -143,11 +150,11 @@ class ReLU(BaseActivation):
     layer_name = "relu"
     init_hint = "he"
 
-    def _forward(self, X):
-        return np.maximum(X, 0)
+    def _forward(self, X, out):
+        return np.maximum(X, 0, out=out)
 
-    def _backward(self, grad):
-        return grad * (self.X_input > 0)
+    def _backward(self, grad, out):
+        return np.multiply(grad, self.X_input > 0, out=out)
 
 
 class LeakyReLU(BaseActivation):
@@ -174,12 +181,14 @@ class LeakyReLU(BaseActivation):
             alpha, "alpha", "LeakyReLU", low=0.0, high=1.0, high_open=True
         )
 
-    def _forward(self, X):
-        return np.where(X > 0, X, X * X.dtype.type(self.alpha))
+    def _forward(self, X, out):
+        return np.multiply(X, self._slope(X), out=out)
 
-    def _backward(self, grad):
-        slope = np.where(self.X_input > 0, 1.0, self.alpha).astype(grad.dtype)
-        return grad * slope
+    def _backward(self, grad, out):
+        return np.multiply(grad, self._slope(self.X_input), out=out)
+
+    def _slope(self, X):
+        return np.where(X > 0, X.dtype.type(1), X.dtype.type(self.alpha))
 
     def __repr__(self):
         return f"LeakyReLU(alpha={self.alpha})"
@@ -213,13 +222,13 @@ class ELU(BaseActivation):
         super().__init__()
         self.alpha = check_real(alpha, "alpha", "ELU", low=0.0, low_open=True)
 
-    def _forward(self, X):
+    def _forward(self, X, out):
         negative = X.dtype.type(self.alpha) * np.expm1(np.minimum(X, 0))
         return np.where(X > 0, X, negative)
 
-    def _backward(self, grad):
-        slope = np.where(self.X_input > 0, 1.0, self.output + self.alpha)
-        return grad * slope.astype(grad.dtype, copy=False)
+    def _backward(self, grad, out):
+        slope = np.where(self.X_input > 0, 1, self.output + grad.dtype.type(self.alpha))
+        return np.multiply(grad, slope, out=out)
 
     def __repr__(self):
         return f"ELU(alpha={self.alpha})"
@@ -243,11 +252,11 @@ class Softplus(BaseActivation):
     layer_name = "softplus"
     init_hint = "he"
 
-    def _forward(self, X):
-        return np.logaddexp(X.dtype.type(0), X)
+    def _forward(self, X, out):
+        return np.logaddexp(X.dtype.type(0), X, out=out)
 
-    def _backward(self, grad):
-        return grad * _sigmoid(self.X_input)
+    def _backward(self, grad, out):
+        return np.multiply(grad, _sigmoid(self.X_input), out=out)
 
 
 class GELU(BaseActivation):
@@ -279,18 +288,18 @@ class GELU(BaseActivation):
     _A = 0.044715
     _SATURATION = 10.0
 
-    def _forward(self, X):
+    def _forward(self, X, out):
         c, a = X.dtype.type(self._C), X.dtype.type(self._A)
         X_cubic = np.clip(X, -self._SATURATION, self._SATURATION)
         self._tanh = np.tanh(c * (X_cubic + a * X_cubic**3))
-        return 0.5 * X * (1.0 + self._tanh)
+        return np.multiply(0.5 * X, 1 + self._tanh, out=out)
 
-    def _backward(self, grad):
+    def _backward(self, grad, out):
         X, t = self.X_input, self._tanh
         X_cubic = np.clip(X, -self._SATURATION, self._SATURATION)
         du_dx = self._C * (1.0 + 3.0 * self._A * X_cubic * X_cubic)
         slope = 0.5 * (1.0 + t) + 0.5 * X * (1.0 - t * t) * du_dx
-        return grad * slope.astype(grad.dtype, copy=False)
+        return np.multiply(grad, slope.astype(grad.dtype, copy=False), out=out)
 
 
 class Linear(BaseActivation):
@@ -305,10 +314,10 @@ class Linear(BaseActivation):
 
     layer_name = "linear"
 
-    def _forward(self, X):
+    def _forward(self, X, out):
         return X
 
-    def _backward(self, grad):
+    def _backward(self, grad, out):
         return grad
 
 
@@ -335,7 +344,7 @@ class Softmax(BaseActivation):
 
     layer_name = "softmax"
 
-    def _forward(self, X):
+    def _forward(self, X, out):
         if X.ndim == 0:
             raise ValueError(
                 "Softmax.forward: X_input must have at least 1 dimension; got a scalar"
@@ -343,10 +352,11 @@ class Softmax(BaseActivation):
         # X - max is <= 0 and overflows (to -inf) only when a row spans more
         # than the float range; exp(-inf) = 0 is then the exact answer.
         with np.errstate(over="ignore"):
-            shifted = X - X.max(axis=-1, keepdims=True)
-        exps = np.exp(shifted)
-        return exps / exps.sum(axis=-1, keepdims=True)
+            shifted = np.subtract(X, X.max(axis=-1, keepdims=True), out=out)
+        exps = np.exp(shifted, out=shifted)
+        exps /= exps.sum(axis=-1, keepdims=True)
+        return exps
 
-    def _backward(self, grad):
+    def _backward(self, grad, out):
         p = self.output
-        return p * (grad - (grad * p).sum(axis=-1, keepdims=True))
+        return np.multiply(p, grad - (grad * p).sum(axis=-1, keepdims=True), out=out)

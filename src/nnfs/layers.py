@@ -43,6 +43,9 @@ class BaseLayer(ABC):
 
     def __init__(self) -> None:
         self.index: int | None = None
+        # Scratch arrays reused from one training step to the next; a model
+        # turns this on (a dict) only while it trains, see ``_buffer``.
+        self._buffers: dict[str, np.ndarray] | None = None
 
     @property
     def name(self) -> str:
@@ -55,6 +58,37 @@ class BaseLayer(ABC):
     @abstractmethod
     def backward(self, grad_next: np.ndarray) -> np.ndarray:
         """Return dL/d(input) from dL/d(output), storing parameter gradients."""
+
+    def backward_params(self, grad_next: np.ndarray) -> None:
+        """Store parameter gradients only, without dL/d(input).
+
+        A model calls this on its first layer, whose input gradient nobody
+        uses; for a Dense layer that saves the largest matrix product of the
+        backward pass. The default simply runs :meth:`backward`.
+        """
+        self.backward(grad_next)
+
+    def _buffer(self, key: str, shape: tuple[int, ...], dtype) -> np.ndarray | None:
+        """A reusable array of ``shape`` while a model trains, else None.
+
+        Every NumPy call that takes ``out=None`` allocates a fresh result, so
+        ``np.matmul(a, b, out=self._buffer(...))`` reads the same in both
+        modes. Outside training, results are always fresh arrays, so callers
+        may keep them. A buffer grows to the largest batch seen and smaller
+        batches use its leading rows (still contiguous).
+        """
+        buffers = getattr(self, "_buffers", None)
+        if buffers is None:
+            return None
+        buffer = buffers.get(key)
+        if (
+            buffer is None
+            or buffer.shape[1:] != shape[1:]
+            or buffer.shape[0] < shape[0]
+            or buffer.dtype != dtype
+        ):
+            buffer = buffers[key] = np.empty(shape, dtype=dtype)
+        return buffer[: shape[0]]
 
     @property
     def trainable(self) -> list[tuple[str, np.ndarray, np.ndarray]] | None:
@@ -261,18 +295,38 @@ class Dense(BaseLayer):
             )
 
         self.X_input = X
-        return X @ self.W + self.b
+        output = np.matmul(
+            X,
+            self.W,
+            out=self._buffer("output", (X.shape[0], self.output_size), self.dtype),
+        )
+        output += self.b
+        return output
 
     def backward(self, grad_next: np.ndarray) -> np.ndarray:
+        grad = self._param_gradients(grad_next)
+        grad_input = self._buffer("grad_input", self.X_input.shape, self.dtype)
+        return np.matmul(grad, self.W.T, out=grad_input)
+
+    def backward_params(self, grad_next: np.ndarray) -> None:
+        self._param_gradients(grad_next)
+
+    def _param_gradients(self, grad_next: np.ndarray) -> np.ndarray:
+        """Store dW and db; return the checked upstream gradient."""
         X = self._forward_cache("X_input")
         grad = self._check_grad(
             grad_next, (X.shape[0], self.output_size), dtype=self.dtype
         )
 
-        self.dW = X.T @ grad
-        self.db = grad.sum(axis=0, keepdims=True)
+        self.dW = np.matmul(X.T, grad, out=self._buffer("dW", self.W.shape, self.dtype))
+        self.db = np.sum(
+            grad,
+            axis=0,
+            keepdims=True,
+            out=self._buffer("db", self.b.shape, self.dtype),
+        )
         self._auto_draw = None
-        return grad @ self.W.T
+        return grad
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         if input_shape != (self.input_size,):

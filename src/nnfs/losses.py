@@ -75,8 +75,16 @@ class Loss(ABC):
         """
         where = f"{type(self).__name__}.forward"
         y_pred = as_float_array(y_pred, "y_pred", where)
-        y_true = self._check_targets(y_pred, y_true, where)
+        self._check_predictions(y_pred, where)
+        y_true = self._check_targets(y_true, y_pred.shape, y_pred.dtype, where)
+        return self._evaluate(y_pred, y_true)
 
+    def _evaluate(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
+        """Cache the arrays and compute the loss, trusting both.
+
+        ``forward`` calls this after its checks; a model's training loop
+        calls it directly with targets checked once per ``fit``.
+        """
         self.y_pred, self.y_true = y_pred, y_true
         return float(self._forward(y_pred, y_true))
 
@@ -110,20 +118,29 @@ class Loss(ABC):
         self._require_forward("fused_backward")
         return self._fused_backward(self.y_pred, self.y_true)
 
-    def _check_targets(self, y_pred, y_true, where: str) -> np.ndarray:
-        """Convert ``y_true`` to y_pred's dtype and require the same shape."""
-        y_true = as_float_array(y_true, "y_true", where, dtype=y_pred.dtype, ndim=None)
-        if y_true.shape != y_pred.shape:
-            if y_true.ndim >= 1 and y_true.shape[0] != y_pred.shape[0]:
+    def _check_predictions(self, y_pred: np.ndarray, where: str) -> None:
+        """Check what only some losses need of ``y_pred`` (a value range)."""
+        return
+
+    def _check_targets(
+        self, y_true, shape: tuple, dtype, where: str, name: str = "y_true"
+    ) -> np.ndarray:
+        """Return ``y_true`` ready for the loss: in ``dtype``, of ``shape``.
+
+        ``shape`` and ``dtype`` are those of the predictions; ``name`` is the
+        argument as the caller knows it.
+        """
+        y_true = as_float_array(y_true, name, where, dtype=dtype, ndim=None)
+        if y_true.shape != shape:
+            if y_true.ndim >= 1 and y_true.shape[0] != shape[0]:
                 detail = (
-                    f"y_true has {y_true.shape[0]} samples but y_pred has "
-                    f"{y_pred.shape[0]}"
+                    f"{name} has {y_true.shape[0]} samples but y_pred has {shape[0]}"
                 )
             else:
                 detail = "shapes must match exactly"
             raise ValueError(
-                f"{where}: y_true has shape {y_true.shape} but y_pred has shape "
-                f"{y_pred.shape}; {detail}"
+                f"{where}: {name} has shape {y_true.shape} but y_pred has shape "
+                f"{shape}; {detail}"
             )
         return y_true
 
@@ -303,18 +320,15 @@ class BCE(Loss):
     def fused_activation(self):
         return None if self.from_logits else Sigmoid
 
-    def _check_targets(self, y_pred, y_true, where):
-        y_true = super()._check_targets(y_pred, y_true, where)
+    def _check_predictions(self, y_pred, where):
+        _check_probabilities(self, y_pred, where)
+
+    def _check_targets(self, y_true, shape, dtype, where, name="y_true"):
+        y_true = super()._check_targets(y_true, shape, dtype, where, name)
         if y_true.min() < 0 or y_true.max() > 1:
             raise ValueError(
-                f"{where}: y_true must lie in [0, 1]; got values from "
+                f"{where}: {name} must lie in [0, 1]; got values from "
                 f"{y_true.min()} to {y_true.max()}"
-            )
-        if not self.from_logits and (y_pred.min() < 0 or y_pred.max() > 1):
-            raise ValueError(
-                f"{where}: y_pred must be probabilities in [0, 1]; got values "
-                f"from {y_pred.min()} to {y_pred.max()}; for raw scores use "
-                "BCE(from_logits=True)"
             )
         return y_true
 
@@ -380,39 +394,34 @@ class CCE(Loss):
     def fused_activation(self):
         return None if self.from_logits else Softmax
 
-    def _check_targets(self, y_pred, y_true, where):
-        n_samples, n_classes = y_pred.shape
-        labels = as_float_array(y_true, "y_true", where, ndim=None)
-        if labels.shape in ((n_samples,), (n_samples, 1)) and n_classes > 1:
-            y_true = self._labels_to_onehot(labels.reshape(-1), y_pred, where)
-        else:
-            y_true = super()._check_targets(y_pred, y_true, where)
-            if y_true.min() < 0 or y_true.max() > 1:
-                raise ValueError(
-                    f"{where}: one-hot y_true must lie in [0, 1]; got values from "
-                    f"{y_true.min()} to {y_true.max()}"
-                )
+    def _check_predictions(self, y_pred, where):
+        _check_probabilities(self, y_pred, where)
 
-        # Integer labels need this check as much as one-hot targets do.
-        if not self.from_logits and (y_pred.min() < 0 or y_pred.max() > 1):
+    def _check_targets(self, y_true, shape, dtype, where, name="y_true"):
+        n_samples, n_classes = shape
+        labels = as_float_array(y_true, name, where, ndim=None)
+        if labels.shape in ((n_samples,), (n_samples, 1)) and n_classes > 1:
+            return self._labels_to_onehot(labels.reshape(-1), shape, dtype, where, name)
+
+        y_true = super()._check_targets(y_true, shape, dtype, where, name)
+        if y_true.min() < 0 or y_true.max() > 1:
             raise ValueError(
-                f"{where}: y_pred must be probabilities in [0, 1]; got values "
-                f"from {y_pred.min()} to {y_pred.max()}; for raw scores use "
-                "CCE(from_logits=True)"
+                f"{where}: one-hot {name} must lie in [0, 1]; got values from "
+                f"{y_true.min()} to {y_true.max()}"
             )
         return y_true
 
     @staticmethod
-    def _labels_to_onehot(labels, y_pred, where):
-        n_classes = y_pred.shape[1]
+    def _labels_to_onehot(labels, shape, dtype, where, name):
+        n_classes = shape[1]
         bad = (labels != np.round(labels)) | (labels < 0) | (labels >= n_classes)
         if bad.any():
             first = labels[np.argmax(bad)]
             raise ValueError(
-                f"{where}: integer labels in y_true must be in [0, {n_classes}) "
+                f"{where}: integer labels in {name} must be in [0, {n_classes}) "
                 f"for {n_classes} classes; got label {first:g}"
             )
-        onehot = np.zeros_like(y_pred)
+        onehot = np.zeros(shape, dtype=dtype)
         onehot[np.arange(labels.size), labels.astype(np.intp)] = 1
         return onehot
 
@@ -438,6 +447,16 @@ class CCE(Loss):
 
     def __repr__(self) -> str:
         return f"CCE(from_logits={self.from_logits})"
+
+
+def _check_probabilities(loss: BCE | CCE, y_pred: np.ndarray, where: str) -> None:
+    """Refuse predictions outside [0, 1] unless the loss takes logits."""
+    if not loss.from_logits and (y_pred.min() < 0 or y_pred.max() > 1):
+        raise ValueError(
+            f"{where}: y_pred must be probabilities in [0, 1]; got values "
+            f"from {y_pred.min()} to {y_pred.max()}; for raw scores use "
+            f"{type(loss).__name__}(from_logits=True)"
+        )
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:

@@ -1,6 +1,8 @@
 """Sequential: a stack of layers trained by one loss and one optimizer."""
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -129,11 +131,14 @@ class Sequential:
         layer.index = len(self.layers)
         self.layers.append(layer)
 
-    def _build(self) -> None:
-        """Check sizes and dtypes along the stack; settle "auto" inits."""
-        shape, source = None, None
-        dtypes = {}
-        for position, layer in enumerate(self.layers):
+    def _output_shapes(self) -> list[tuple[int, ...] | None]:
+        """Shape of one sample after each layer; None until a size is known.
+
+        Raises ValueError naming both layers when one cannot take the output
+        of the one before.
+        """
+        shapes, shape, source = [], None, None
+        for layer in self.layers:
             expected = getattr(layer, "input_size", None)
             if shape is None and expected is not None:
                 shape = (expected,)
@@ -148,6 +153,14 @@ class Sequential:
                         f"{error}"
                     ) from None
                 source = layer
+            shapes.append(shape)
+        return shapes
+
+    def _build(self) -> None:
+        """Check sizes and dtypes along the stack; settle "auto" inits."""
+        self._output_shapes()
+        dtypes = {}
+        for position, layer in enumerate(self.layers):
             if hasattr(layer, "dtype"):
                 dtypes.setdefault(np.dtype(layer.dtype).name, layer.name)
             if hasattr(layer, "_resolve_auto_init"):
@@ -222,8 +235,12 @@ class Sequential:
             If the loss is NaN or infinite; no backward pass is run then.
         """
         self._require("compute_gradients", loss=True)
+        return self._forward_backward(X_inputs, y_true, self.loss.forward)
+
+    def _forward_backward(self, X_inputs, y_true, evaluate) -> float:
+        """compute_gradients, with the loss evaluated by ``evaluate``."""
         y_pred = self.forward(X_inputs)
-        loss_value = self.loss.forward(y_pred, y_true)
+        loss_value = evaluate(y_pred, y_true)
         if not np.isfinite(loss_value):
             raise FloatingPointError(f"the loss is {loss_value}")
 
@@ -233,8 +250,11 @@ class Sequential:
         else:
             grad = self.loss.backward()
             layers = self.layers
-        for layer in reversed(layers):
+        # Nothing reads dL/dX of the data, so the bottom layer skips it.
+        for layer in reversed(layers[1:]):
             grad = layer.backward(grad)
+        if layers:
+            layers[0].backward_params(grad)
         return loss_value
 
     def run_training_epoch(self, X_inputs: np.ndarray, y_true: np.ndarray) -> float:
@@ -246,6 +266,12 @@ class Sequential:
             The batch loss, computed before the update.
         """
         loss_value = self.compute_gradients(X_inputs, y_true)
+        self.update_weights()
+        return loss_value
+
+    def _train_step(self, X_batch: np.ndarray, y_batch: np.ndarray) -> float:
+        """:meth:`run_training_epoch` for targets that ``fit`` already checked."""
+        loss_value = self._forward_backward(X_batch, y_batch, self.loss._evaluate)
         self.update_weights()
         return loss_value
 
@@ -343,6 +369,16 @@ class Sequential:
                 X_test_inputs, y_test_outputs, "X_test_inputs", "y_test_outputs", where
             )
         order_source = check_rng(seed, None, where)
+        # Targets are checked, and labels one-hot encoded, once for the run
+        # rather than once per batch (when the output width is known).
+        output_shape = self._output_shapes()[-1]
+        if output_shape is None:
+            train_step = self.run_training_epoch
+        else:
+            y = self.loss._check_targets(
+                y, (X.shape[0], *output_shape), self.dtype, where, "y_outputs"
+            )
+            train_step = self._train_step
 
         n_samples = X.shape[0]
         if batch_size == -1:
@@ -368,42 +404,55 @@ class Sequential:
                 history["test_" + name] = np.full(N_epochs, np.nan)
         report_every = max(1, N_epochs // 10)
 
-        for epoch in range(N_epochs):
-            order = order_source.permutation(n_samples) if shuffle else None
-            n_correct = 0
-            for batch, start in enumerate(starts):
-                if order is None:
-                    X_batch = X[start : start + batch_size]
-                    y_batch = y[start : start + batch_size]
-                else:
-                    index = order[start : start + batch_size]
-                    X_batch, y_batch = X[index], y[index]
-                try:
-                    history["loss"][epoch, batch] = self.run_training_epoch(
-                        X_batch, y_batch
-                    )
-                except FloatingPointError as error:
-                    self.history = history
-                    raise FloatingPointError(
-                        f"{where}: training diverged at epoch {epoch + 1}, batch "
-                        f"{batch + 1}: {error}; the weights of the last finite "
-                        "step were kept (try a smaller learning rate)"
-                    ) from error
-                if metrics:
-                    n_correct += self._n_correct(self.loss.y_pred, y_batch)
-
-            if "accuracy" in metrics:
-                history["accuracy"][epoch] = n_correct / n_samples
-            if has_test:
-                scores = self.evaluate(X_test, y_test, metrics=metrics)
-                for name, value in scores.items():
-                    history["test_" + name][epoch] = value
-            if debug_flag and ((epoch + 1) % report_every == 0 or epoch == 0):
-                print(self._progress_line(history, epoch, N_epochs))
-
         self.metrics = metrics
         self.history = history
+        with self._reusing_buffers():
+            for epoch in range(N_epochs):
+                order = order_source.permutation(n_samples) if shuffle else None
+                n_correct = 0
+                for batch, start in enumerate(starts):
+                    if order is None:
+                        X_batch = X[start : start + batch_size]
+                        y_batch = y[start : start + batch_size]
+                    else:
+                        index = order[start : start + batch_size]
+                        X_batch, y_batch = X[index], y[index]
+                    try:
+                        history["loss"][epoch, batch] = train_step(X_batch, y_batch)
+                    except FloatingPointError as error:
+                        raise FloatingPointError(
+                            f"{where}: training diverged at epoch {epoch + 1}, "
+                            f"batch {batch + 1}: {error}; the weights of the last "
+                            "finite step were kept (try a smaller learning rate)"
+                        ) from error
+                    if metrics:
+                        n_correct += self._n_correct(self.loss.y_pred, y_batch)
+
+                if "accuracy" in metrics:
+                    history["accuracy"][epoch] = n_correct / n_samples
+                if has_test:
+                    scores = self.evaluate(X_test, y_test, metrics=metrics)
+                    for name, value in scores.items():
+                        history["test_" + name][epoch] = value
+                if debug_flag and ((epoch + 1) % report_every == 0 or epoch == 0):
+                    print(self._progress_line(history, epoch, N_epochs))
         return history
+
+    @contextmanager
+    def _reusing_buffers(self) -> Iterator[None]:
+        """Let layers reuse their scratch arrays from step to step.
+
+        Training allocates the same arrays at every step; reusing them saves
+        the allocation and, for large arrays, the page faults of fresh memory.
+        Outside this block every result is a fresh array the caller may keep.
+        """
+        for layer in self.layers:
+            layer._buffers = {}
+        try:
+            yield
+        finally:
+            for layer in self.layers:
+                layer._buffers = None
 
     def _progress_line(self, history, epoch: int, N_epochs: int) -> str:
         width = len(str(N_epochs))
@@ -437,14 +486,14 @@ class Sequential:
         batch_size = check_int(batch_size, "batch_size", where)
         X = self._check_inputs(X_inputs, "X_inputs", where)
         n_samples = X.shape[0]
-        if n_samples <= batch_size:
-            return self.forward(X)
-        first = self.forward(X[:batch_size])
-        outputs = np.empty((n_samples, *first.shape[1:]), dtype=first.dtype)
-        outputs[:batch_size] = first
-        for start in range(batch_size, n_samples, batch_size):
-            stop = start + batch_size
-            outputs[start:stop] = self.forward(X[start:stop])
+        outputs = None
+        for start in range(0, n_samples, batch_size):
+            batch_output = self.forward(X[start : start + batch_size])
+            if outputs is None:
+                shape = (n_samples, *batch_output.shape[1:])
+                outputs = np.empty(shape, dtype=batch_output.dtype)
+            # A copy, never a layer's buffer: the caller owns the result.
+            outputs[start : start + batch_size] = batch_output
         return outputs
 
     def evaluate(
@@ -550,13 +599,7 @@ class Sequential:
         """Print a table of layers, output shapes and parameter counts."""
         self._require("summary")
         rows = [("Layer", "Type", "Output shape", "Params")]
-        shape = None
-        for layer in self.layers:
-            expected = getattr(layer, "input_size", None)
-            if shape is None and expected is not None:
-                shape = (expected,)
-            if shape is not None:
-                shape = layer.output_shape(shape)
+        for layer, shape in zip(self.layers, self._output_shapes(), strict=True):
             shown = "(n, " + ", ".join(map(str, shape)) + ")" if shape else "?"
             rows.append(
                 (layer.name, type(layer).__name__, shown, f"{layer.n_params:,}")

@@ -28,6 +28,7 @@ class BaseOptimizer(ABC):
 
     def __init__(self) -> None:
         self.state: dict[str, dict[str, np.ndarray]] = {}
+        self._scratch_space: dict[str, np.ndarray] = {}
 
     def update(
         self, param_id: str, parameters: np.ndarray, gradients: np.ndarray
@@ -129,15 +130,28 @@ class BaseOptimizer(ABC):
                 f"{where}: gradients must have the parameter shape "
                 f"{parameters.shape}; got {shape}"
             )
-        # A sum is cheaper than an element-wise test and is finite whenever
-        # every entry is, barring overflow, which the exact test then rules out.
+        # A sum of squares (one BLAS call) is finite whenever every entry is,
+        # barring overflow, which the exact element-wise test then rules out.
         with np.errstate(over="ignore", invalid="ignore"):
-            total = gradients.sum()
+            total = np.vdot(gradients, gradients)
         if not np.isfinite(total) and not np.isfinite(gradients).all():
             raise FloatingPointError(
                 f"{where}: the gradient contains NaN or infinity; parameters "
                 "were left unchanged (a smaller learning rate often helps)"
             )
+
+    def _scratch(self, param_id: str, parameters: np.ndarray) -> np.ndarray:
+        """Work array shaped like ``parameters``, kept so updates allocate
+        nothing; not optimizer state (it holds no information between steps)."""
+        scratch = self._scratch_space.get(param_id)
+        if (
+            scratch is None
+            or scratch.shape != parameters.shape
+            or scratch.dtype != parameters.dtype
+        ):
+            scratch = np.empty_like(parameters)
+            self._scratch_space[param_id] = scratch
+        return scratch
 
     @abstractmethod
     def _update(self, param_id, parameters, gradients) -> None:
@@ -193,8 +207,10 @@ class SGD(BaseOptimizer):
 
     def _update(self, param_id, parameters, gradients):
         lr = parameters.dtype.type(self.lr)
-        if self.momentum == 0:
-            parameters -= lr * gradients
+        step = self._scratch(param_id, parameters)
+        if not self.momentum:
+            np.multiply(gradients, lr, out=step)
+            parameters -= step
             return
 
         momentum = parameters.dtype.type(self.momentum)
@@ -205,9 +221,12 @@ class SGD(BaseOptimizer):
         velocity *= momentum
         velocity += gradients
         if self.nesterov:
-            parameters -= lr * (gradients + momentum * velocity)
+            np.multiply(velocity, momentum, out=step)
+            step += gradients
+            step *= lr
         else:
-            parameters -= lr * velocity
+            np.multiply(velocity, lr, out=step)
+        parameters -= step
 
     def __repr__(self) -> str:
         return f"SGD(lr={self.lr}, momentum={self.momentum}, nesterov={self.nesterov})"
