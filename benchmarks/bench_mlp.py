@@ -49,8 +49,7 @@ def _peak_rss_mb() -> float:
 
 def _data(np, dtype):
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((N_SAMPLES, SIZES[0]), dtype=np.float32)
-    X = X.astype(dtype, copy=False)
+    X = rng.standard_normal((N_SAMPLES, SIZES[0]), dtype=dtype)
     y = rng.integers(0, SIZES[-1], N_SAMPLES)
     return X, y
 

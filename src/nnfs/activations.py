@@ -190,6 +190,9 @@ class LeakyReLU(BaseActivation):
     def _slope(self, X):
         return np.where(X > 0, X.dtype.type(1), X.dtype.type(self.alpha))
 
+    def get_config(self) -> dict:
+        return {"alpha": self.alpha}
+
     def __repr__(self):
         return f"LeakyReLU(alpha={self.alpha})"
 
@@ -229,6 +232,9 @@ class ELU(BaseActivation):
     def _backward(self, grad, out):
         slope = np.where(self.X_input > 0, 1, self.output + grad.dtype.type(self.alpha))
         return np.multiply(grad, slope, out=out)
+
+    def get_config(self) -> dict:
+        return {"alpha": self.alpha}
 
     def __repr__(self):
         return f"ELU(alpha={self.alpha})"

@@ -30,19 +30,27 @@ class BaseLayer(ABC):
     trainable : list of (str, ndarray, ndarray) or None
         ``(name, parameter, gradient)`` for each parameter, ``None`` for a layer
         without parameters.
+    training : bool
+        True while a model trains; False in ``predict`` and ``evaluate``.
+        Layers that behave differently at inference (dropout, batch
+        normalisation) read it; the model sets it.
 
     Notes
     -----
     Subclasses with parameters list their attribute names in ``param_names``;
     the gradient of parameter ``P`` lives in attribute ``dP``. Gradients are
-    ``None`` until the first ``backward``.
+    ``None`` until the first ``backward``. Arrays that are not trained but
+    must be saved (running statistics, say) are listed in ``state_names``.
+    ``get_config`` returns the constructor arguments that rebuild the layer.
     """
 
     layer_name = "layer"
     param_names: tuple[str, ...] = ()
+    state_names: tuple[str, ...] = ()
 
     def __init__(self) -> None:
         self.index: int | None = None
+        self.training = True
         # Scratch arrays reused from one training step to the next; a model
         # turns this on (a dict) only while it trains, see ``_buffer``.
         self._buffers: dict[str, np.ndarray] | None = None
@@ -98,6 +106,11 @@ class BaseLayer(ABC):
             (param, getattr(self, param), getattr(self, "d" + param))
             for param in self.param_names
         ]
+
+    def get_config(self) -> dict:
+        """Constructor arguments, as JSON-friendly values, that rebuild the
+        layer (weights aside)."""
+        return {}
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """Shape of one output sample given the shape of one input sample.
@@ -335,6 +348,14 @@ class Dense(BaseLayer):
                 f"got samples of shape {input_shape}"
             )
         return (self.output_size,)
+
+    def get_config(self) -> dict:
+        return {
+            "input_size": self.input_size,
+            "output_size": self.output_size,
+            "init": self.init,
+            "dtype": self.dtype.name,
+        }
 
     def _resolve_auto_init(self, scheme: str) -> None:
         """Give "auto" weights the scale of ``scheme`` ("he" or "glorot").

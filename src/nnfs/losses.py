@@ -159,6 +159,10 @@ class Loss(ABC):
     def _fused_backward(self, y_pred, y_true) -> np.ndarray:
         return (y_pred - y_true) / y_pred.dtype.type(y_pred.size)
 
+    def get_config(self) -> dict:
+        """Constructor arguments that rebuild the loss."""
+        return {}
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -255,6 +259,9 @@ class Huber(Loss):
             y_pred.size
         )
 
+    def get_config(self) -> dict:
+        return {"delta": self.delta}
+
     def __repr__(self) -> str:
         return f"Huber(delta={self.delta})"
 
@@ -347,6 +354,9 @@ class BCE(Loss):
         low, high = _clip_bounds(y_pred.dtype)
         p = np.clip(y_pred, low, high)
         return (p - y_true) / (p * (1 - p)) / n
+
+    def get_config(self) -> dict:
+        return {"from_logits": self.from_logits}
 
     def __repr__(self) -> str:
         return f"BCE(from_logits={self.from_logits})"
@@ -444,6 +454,9 @@ class CCE(Loss):
         # is the familiar p - y when each target row sums to 1.
         row_sums = y_true.sum(axis=1, keepdims=True)
         return (y_pred * row_sums - y_true) / y_pred.dtype.type(y_pred.shape[0])
+
+    def get_config(self) -> dict:
+        return {"from_logits": self.from_logits}
 
     def __repr__(self) -> str:
         return f"CCE(from_logits={self.from_logits})"

@@ -406,6 +406,8 @@ class Sequential:
 
         self.metrics = metrics
         self.history = history
+        for layer in self.layers:
+            layer.training = True
         with self._reusing_buffers():
             for epoch in range(N_epochs):
                 order = order_source.permutation(n_samples) if shuffle else None
@@ -487,14 +489,27 @@ class Sequential:
         X = self._check_inputs(X_inputs, "X_inputs", where)
         n_samples = X.shape[0]
         outputs = None
-        for start in range(0, n_samples, batch_size):
-            batch_output = self.forward(X[start : start + batch_size])
-            if outputs is None:
-                shape = (n_samples, *batch_output.shape[1:])
-                outputs = np.empty(shape, dtype=batch_output.dtype)
-            # A copy, never a layer's buffer: the caller owns the result.
-            outputs[start : start + batch_size] = batch_output
+        with self._inference_mode():
+            for start in range(0, n_samples, batch_size):
+                batch_output = self.forward(X[start : start + batch_size])
+                if outputs is None:
+                    shape = (n_samples, *batch_output.shape[1:])
+                    outputs = np.empty(shape, dtype=batch_output.dtype)
+                # A copy, never a layer's buffer: the caller owns the result.
+                outputs[start : start + batch_size] = batch_output
         return outputs
+
+    @contextmanager
+    def _inference_mode(self) -> Iterator[None]:
+        """Set every layer's ``training`` flag to False, then restore it."""
+        previous = [layer.training for layer in self.layers]
+        for layer in self.layers:
+            layer.training = False
+        try:
+            yield
+        finally:
+            for layer, flag in zip(self.layers, previous, strict=True):
+                layer.training = flag
 
     def evaluate(
         self,

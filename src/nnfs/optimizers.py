@@ -22,8 +22,9 @@ class BaseOptimizer(ABC):
 
     Attributes
     ----------
-    state : dict of str to dict
-        Per-parameter state, keyed by ``param_id``.
+    state : dict of str to dict of str to ndarray
+        Per-parameter state, keyed by ``param_id``: every value is an array
+        (a step count is a 0-d array), so the state can be saved as is.
     """
 
     def __init__(self) -> None:
@@ -140,6 +141,10 @@ class BaseOptimizer(ABC):
                 "were left unchanged (a smaller learning rate often helps)"
             )
 
+    def get_config(self) -> dict:
+        """Hyperparameters, as JSON-friendly values, that rebuild the optimizer."""
+        return {}
+
     def _scratch(self, param_id: str, parameters: np.ndarray) -> np.ndarray:
         """Work array shaped like ``parameters``, kept so updates allocate
         nothing; not optimizer state (it holds no information between steps)."""
@@ -227,6 +232,9 @@ class SGD(BaseOptimizer):
         else:
             np.multiply(velocity, lr, out=step)
         parameters -= step
+
+    def get_config(self) -> dict:
+        return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
 
     def __repr__(self) -> str:
         return f"SGD(lr={self.lr}, momentum={self.momentum}, nesterov={self.nesterov})"
