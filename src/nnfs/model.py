@@ -129,6 +129,8 @@ class Sequential:
                 "twice in list_layers; create a new layer for each position"
             )
         layer.index = len(self.layers)
+        if not hasattr(layer, "training"):
+            layer.training = True  # a subclass that skipped BaseLayer.__init__
         self.layers.append(layer)
 
     def _output_shapes(self) -> list[tuple[int, ...] | None]:
