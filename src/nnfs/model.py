@@ -8,6 +8,7 @@ import numpy as np
 
 from nnfs._validation import as_float_array, check_int, check_rng
 from nnfs.activations import BaseActivation
+from nnfs.callbacks import Callback
 from nnfs.exceptions import NNFSWarning
 from nnfs.layers import BaseLayer
 from nnfs.losses import Loss
@@ -94,6 +95,7 @@ class Sequential:
         self.optimizer = optimizer
         self.history: dict[str, np.ndarray] = {}
         self.metrics: tuple[str, ...] = ()
+        self.stop_training = False
         for layer in list_layers:
             self._append(layer)
         self._build()
@@ -301,6 +303,7 @@ class Sequential:
         shuffle: bool = True,
         seed: int | None = None,
         metrics: tuple[str, ...] | list[str] = (),
+        callbacks: list[Callback] | tuple[Callback, ...] = (),
     ) -> dict[str, np.ndarray]:
         """Train the model with mini-batch gradient descent.
 
@@ -326,6 +329,11 @@ class Sequential:
             Seed of the shuffling order; without it, NumPy's global state.
         metrics : sequence of str, default=()
             Metrics to record per epoch; supported: "accuracy".
+        callbacks : sequence of Callback, default=()
+            Objects whose hooks run at the start and end of training, of each
+            epoch and of each batch (see :mod:`nnfs.callbacks`). A callback
+            stops training by setting ``model.stop_training = True``; the
+            history then keeps NaN for the epochs not run.
 
         Returns
         -------
@@ -360,6 +368,7 @@ class Sequential:
                 f"got {batch_size}"
             )
         metrics = self._check_metrics(metrics, where)
+        callbacks = self._check_callbacks(callbacks, where)
         X, y = self._check_data(X_inputs, y_outputs, "X_inputs", "y_outputs", where)
         has_test = X_test_inputs is not None or y_test_outputs is not None
         if has_test:
@@ -408,39 +417,76 @@ class Sequential:
 
         self.metrics = metrics
         self.history = history
+        self.stop_training = False
         for layer in self.layers:
             layer.training = True
-        with self._reusing_buffers():
-            for epoch in range(N_epochs):
-                order = order_source.permutation(n_samples) if shuffle else None
-                n_correct = 0
-                for batch, start in enumerate(starts):
-                    if order is None:
-                        X_batch = X[start : start + batch_size]
-                        y_batch = y[start : start + batch_size]
-                    else:
-                        index = order[start : start + batch_size]
-                        X_batch, y_batch = X[index], y[index]
-                    try:
-                        history["loss"][epoch, batch] = train_step(X_batch, y_batch)
-                    except FloatingPointError as error:
-                        raise FloatingPointError(
-                            f"{where}: training diverged at epoch {epoch + 1}, "
-                            f"batch {batch + 1}: {error}; the weights of the last "
-                            "finite step were kept (try a smaller learning rate)"
-                        ) from error
-                    if metrics:
-                        n_correct += self._n_correct(self.loss.y_pred, y_batch)
+        for callback in callbacks:
+            callback.set_model(self)
+            callback.on_train_begin()
+        try:
+            with self._reusing_buffers():
+                for epoch in range(N_epochs):
+                    for callback in callbacks:
+                        callback.on_epoch_begin(epoch)
+                    order = order_source.permutation(n_samples) if shuffle else None
+                    n_correct = 0
+                    for batch, start in enumerate(starts):
+                        if order is None:
+                            X_batch = X[start : start + batch_size]
+                            y_batch = y[start : start + batch_size]
+                        else:
+                            index = order[start : start + batch_size]
+                            X_batch, y_batch = X[index], y[index]
+                        for callback in callbacks:
+                            callback.on_batch_begin(batch)
+                        try:
+                            batch_loss = train_step(X_batch, y_batch)
+                        except FloatingPointError as error:
+                            raise FloatingPointError(
+                                f"{where}: training diverged at epoch {epoch + 1}, "
+                                f"batch {batch + 1}: {error}; the weights of the "
+                                "last finite step were kept (try a smaller "
+                                "learning rate)"
+                            ) from error
+                        history["loss"][epoch, batch] = batch_loss
+                        if metrics:
+                            n_correct += self._n_correct(self.loss.y_pred, y_batch)
+                        for callback in callbacks:
+                            callback.on_batch_end(
+                                batch,
+                                {
+                                    "batch": batch,
+                                    "size": len(X_batch),
+                                    "loss": batch_loss,
+                                },
+                            )
 
-                if "accuracy" in metrics:
-                    history["accuracy"][epoch] = n_correct / n_samples
-                if has_test:
-                    scores = self.evaluate(X_test, y_test, metrics=metrics)
-                    for name, value in scores.items():
-                        history["test_" + name][epoch] = value
-                if debug_flag and ((epoch + 1) % report_every == 0 or epoch == 0):
-                    print(self._progress_line(history, epoch, N_epochs))
+                    if "accuracy" in metrics:
+                        history["accuracy"][epoch] = n_correct / n_samples
+                    if has_test:
+                        scores = self.evaluate(X_test, y_test, metrics=metrics)
+                        for name, value in scores.items():
+                            history["test_" + name][epoch] = value
+                    if debug_flag and ((epoch + 1) % report_every == 0 or epoch == 0):
+                        print(self._progress_line(history, epoch, N_epochs))
+                    logs = self._epoch_logs(history, epoch)
+                    for callback in callbacks:
+                        callback.on_epoch_end(epoch, logs)
+                    if self.stop_training:
+                        break
+        finally:
+            for callback in callbacks:
+                callback.on_train_end()
         return history
+
+    @staticmethod
+    def _epoch_logs(history: dict[str, np.ndarray], epoch: int) -> dict[str, float]:
+        """One epoch's entries of the history; "loss" is the mean batch loss."""
+        logs = {"loss": float(np.mean(history["loss"][epoch]))}
+        for key, values in history.items():
+            if key != "loss":
+                logs[key] = float(values[epoch])
+        return logs
 
     @contextmanager
     def _reusing_buffers(self) -> Iterator[None]:
@@ -596,6 +642,23 @@ class Sequential:
                 f"{y.shape[0]}; they must have the same length"
             )
         return X, y
+
+    @staticmethod
+    def _check_callbacks(callbacks, where: str) -> tuple[Callback, ...]:
+        if isinstance(callbacks, Callback):
+            callbacks = (callbacks,)
+        if not isinstance(callbacks, list | tuple):
+            raise TypeError(
+                f"{where}: callbacks must be a list of Callback objects; got "
+                f"{type(callbacks).__name__}"
+            )
+        for position, callback in enumerate(callbacks):
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    f"{where}: callbacks[{position}] must be an nnfs Callback; "
+                    f"got {type(callback).__name__}"
+                )
+        return tuple(callbacks)
 
     @staticmethod
     def _check_metrics(metrics, where: str) -> tuple[str, ...]:
