@@ -1028,3 +1028,64 @@ def test_property_batch_order_does_not_matter(case, data):
     np.testing.assert_allclose(
         shuffled.backward(), loss.backward()[permutation], rtol=1e-12, atol=1e-15
     )
+
+
+# ---------------------------------------------------------------- sample weights
+
+
+def test_sample_weights_hand_worked_mse():
+    # Per-sample MSE: row 0 -> ((1-0)^2 + (2-0)^2) / 2 = 2.5, row 1 -> 0.
+    # Weights [2, 1]: L = (2 * 2.5 + 1 * 0) / 2 = 2.5.
+    # Gradient row 0: 2 * 2 * (p - y) / (2 * 2) = [1, 2]; row 1: 0.
+    loss = MSE()
+    y_pred = np.array([[1.0, 2.0], [3.0, 4.0]])
+    y_true = np.array([[0.0, 0.0], [3.0, 4.0]])
+    assert loss.forward(y_pred, y_true, sample_weight=[2.0, 1.0]) == 2.5
+    np.testing.assert_allclose(loss.backward(), [[1.0, 2.0], [0.0, 0.0]])
+
+
+@pytest.mark.parametrize("case", CASE_PARAMS)
+def test_unit_weights_change_nothing_and_weights_scale_rows(case):
+    rng = np.random.default_rng(3)
+    loss = case.make()
+    y_pred, y_true = case.build(rng.uniform(-2, 2, (6, 3)), rng.uniform(0, 1, (6, 3)))
+    plain = loss.forward(y_pred, y_true)
+    plain_grad = loss.backward()
+    assert loss.forward(y_pred, y_true, sample_weight=np.ones(6)) == pytest.approx(
+        plain, rel=1e-12
+    )
+    weights = rng.uniform(0, 3, 6)
+    weighted = loss.forward(y_pred, y_true, sample_weight=weights)
+    np.testing.assert_allclose(loss.backward(), plain_grad * weights[:, None])
+    assert np.isfinite(weighted)
+
+
+def test_weighted_loss_passes_the_gradient_check():
+    rng = np.random.default_rng(4)
+    y_pred = rng.uniform(0.1, 0.9, (5, 3))
+    y_true = np.eye(3)[rng.integers(0, 3, 5)]
+    weights = rng.uniform(0.5, 2.0, 5)
+
+    class WeightedCCE(CCE):
+        def forward(self, y_pred, y_true, sample_weight=None):
+            return super().forward(y_pred, y_true, sample_weight=weights)
+
+    assert check_gradients(WeightedCCE(), y_pred, y_true, verbose=False).passed
+
+
+@pytest.mark.parametrize(
+    ("weights", "error", "pattern"),
+    [
+        ([1.0, 2.0], ValueError, r"MSE\.forward: sample_weight must have shape \(3,\)"),
+        (
+            [1.0, -1.0, 1.0],
+            ValueError,
+            r"sample_weight must be >= 0; got a weight of -1",
+        ),
+        ([1.0, np.nan, 1.0], ValueError, r"sample_weight contains NaN"),
+        (["a", "b", "c"], TypeError, r"sample_weight must hold numbers"),
+    ],
+)
+def test_bad_sample_weights(weights, error, pattern):
+    with pytest.raises(error, match=pattern):
+        MSE().forward(np.zeros((3, 1)), np.zeros((3, 1)), sample_weight=weights)

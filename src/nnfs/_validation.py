@@ -184,6 +184,27 @@ def check_same_shape(a: np.ndarray, b: np.ndarray, names: str, where: str) -> No
         )
 
 
+def check_sample_weight(sample_weight, n_samples: int, dtype, where: str) -> np.ndarray:
+    """Return per-sample weights as a (n_samples,) array in ``dtype``.
+
+    Weights must be finite and non-negative, one per sample.
+    """
+    weights = as_float_array(
+        sample_weight, "sample_weight", where, dtype=dtype, ndim=None
+    )
+    if weights.shape not in ((n_samples,), (n_samples, 1)):
+        raise ValueError(
+            f"{where}: sample_weight must have shape ({n_samples},), one weight "
+            f"per sample; got shape {weights.shape}"
+        )
+    weights = weights.reshape(-1)
+    if weights.min() < 0:
+        raise ValueError(
+            f"{where}: sample_weight must be >= 0; got a weight of {weights.min():g}"
+        )
+    return weights
+
+
 def check_rng(seed, rng, where: str):
     """Return the random source for ``seed``/``rng``.
 

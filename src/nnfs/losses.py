@@ -15,7 +15,12 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from nnfs._validation import as_float_array, check_bool, check_real
+from nnfs._validation import (
+    as_float_array,
+    check_bool,
+    check_real,
+    check_sample_weight,
+)
 from nnfs.activations import Sigmoid, Softmax, _sigmoid
 
 __all__ = ["BCE", "CCE", "Loss", "MAE", "MSE", "Huber"]
@@ -33,12 +38,21 @@ class Loss(ABC):
     ----------
     y_pred, y_true : ndarray or None
         Arrays cached by the last ``forward``, both of shape
-        (n_samples, n_outputs) (CCE may keep integer labels instead).
+        (n_samples, n_outputs) (CCE keeps integer labels one-hot encoded).
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights cached by the last ``forward``.
     fused_activation : type or None
         The output activation whose backward this loss can absorb. When a
         model ends in that activation, training uses :meth:`fused_backward`,
         the gradient with respect to the activation's input, which stays
         exact where a probability underflows to 0.
+
+    Notes
+    -----
+    With sample weights ``w``, every loss becomes ``(1/n) sum_i w_i l_i``,
+    where ``l_i`` is the loss of sample ``i`` (its mean over outputs for MSE,
+    MAE, Huber and BCE; its sum over classes for CCE), and each row of the
+    gradient is scaled by its ``w_i``. Weights of 1 give the plain loss.
     """
 
     fused_activation: type | None = None
@@ -46,8 +60,14 @@ class Loss(ABC):
     def __init__(self) -> None:
         self.y_pred: np.ndarray | None = None
         self.y_true: np.ndarray | None = None
+        self.sample_weight: np.ndarray | None = None
 
-    def forward(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
+    def forward(
+        self,
+        y_pred: np.ndarray,
+        y_true: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+    ) -> float:
         """Computes the forward pass of the loss function.
 
         The method stores y_pred and y_true as instance attributes for later
@@ -59,6 +79,8 @@ class Loss(ABC):
             Predictions produced by the model.
         y_true : ndarray of shape (n_samples, n_outputs)
             Ground-truth values for the prediction task.
+        sample_weight : ndarray of shape (n_samples,), optional
+            Non-negative weight of each sample (see Notes of :class:`Loss`).
 
         Returns
         -------
@@ -77,16 +99,29 @@ class Loss(ABC):
         y_pred = as_float_array(y_pred, "y_pred", where)
         self._check_predictions(y_pred, where)
         y_true = self._check_targets(y_true, y_pred.shape, y_pred.dtype, where)
-        return self._evaluate(y_pred, y_true)
+        if sample_weight is not None:
+            sample_weight = check_sample_weight(
+                sample_weight, y_pred.shape[0], y_pred.dtype, where
+            )
+        return self._evaluate(y_pred, y_true, sample_weight)
 
-    def _evaluate(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
-        """Cache the arrays and compute the loss, trusting both.
+    def _evaluate(
+        self,
+        y_pred: np.ndarray,
+        y_true: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+    ) -> float:
+        """Cache the arrays and compute the loss, trusting all three.
 
         ``forward`` calls this after its checks; a model's training loop
         calls it directly with targets checked once per ``fit``.
         """
         self.y_pred, self.y_true = y_pred, y_true
-        return float(self._forward(y_pred, y_true))
+        self.sample_weight = sample_weight
+        losses = self._sample_losses(y_pred, y_true)
+        if sample_weight is not None:
+            losses = losses * sample_weight
+        return float(losses.mean())
 
     def backward(self) -> np.ndarray:
         """Computes the backward pass of the loss function.
@@ -99,7 +134,7 @@ class Loss(ABC):
             The computed dL_d_ypred gradients.
         """
         self._require_forward("backward")
-        return self._backward(self.y_pred, self.y_true)
+        return self._weighted(self._backward(self.y_pred, self.y_true))
 
     def fused_backward(self) -> np.ndarray:
         """Gradient with respect to the input of ``fused_activation``.
@@ -116,7 +151,13 @@ class Loss(ABC):
                 f"{type(self).__name__} has no fused activation gradient"
             )
         self._require_forward("fused_backward")
-        return self._fused_backward(self.y_pred, self.y_true)
+        return self._weighted(self._fused_backward(self.y_pred, self.y_true))
+
+    def _weighted(self, grad: np.ndarray) -> np.ndarray:
+        """Scale each row of a fresh gradient by its sample weight."""
+        if self.sample_weight is not None:
+            grad *= self.sample_weight[:, np.newaxis]
+        return grad
 
     def _check_predictions(self, y_pred: np.ndarray, where: str) -> None:
         """Check what only some losses need of ``y_pred`` (a value range)."""
@@ -151,10 +192,12 @@ class Loss(ABC):
             )
 
     @abstractmethod
-    def _forward(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.floating: ...
+    def _sample_losses(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+        """Loss of each sample, shape (n_samples,); their mean is the loss."""
 
     @abstractmethod
-    def _backward(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray: ...
+    def _backward(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
+        """Unweighted dL/dy_pred, shape of ``y_pred``."""
 
     def _fused_backward(self, y_pred, y_true) -> np.ndarray:
         return (y_pred - y_true) / y_pred.dtype.type(y_pred.size)
@@ -184,9 +227,10 @@ class MSE(Loss):
     2.5
     """
 
-    def _forward(self, y_pred, y_true):
+    def _sample_losses(self, y_pred, y_true):
         diff = _residual(y_pred, y_true)
-        return np.vdot(diff, diff) / diff.size
+        with np.errstate(over="ignore"):  # a square past the float range is inf
+            return (diff * diff).mean(axis=1)
 
     def _backward(self, y_pred, y_true):
         return _residual(y_pred, y_true) * y_pred.dtype.type(2.0 / y_pred.size)
@@ -209,8 +253,8 @@ class MAE(Loss):
     1.5
     """
 
-    def _forward(self, y_pred, y_true):
-        return np.abs(_residual(y_pred, y_true)).mean()
+    def _sample_losses(self, y_pred, y_true):
+        return np.abs(_residual(y_pred, y_true)).mean(axis=1)
 
     def _backward(self, y_pred, y_true):
         return np.sign(_residual(y_pred, y_true)) / y_pred.dtype.type(y_pred.size)
@@ -246,12 +290,12 @@ class Huber(Loss):
         super().__init__()
         self.delta = check_real(delta, "delta", "Huber", low=0.0, low_open=True)
 
-    def _forward(self, y_pred, y_true):
+    def _sample_losses(self, y_pred, y_true):
         delta = y_pred.dtype.type(self.delta)
         abs_r = np.abs(_residual(y_pred, y_true))
         quadratic = np.minimum(abs_r, delta)
         # |r| = q + l with q <= delta: 0.5 q**2 + delta * l equals both branches.
-        return (0.5 * quadratic * quadratic + delta * (abs_r - quadratic)).mean()
+        return (0.5 * quadratic * quadratic + delta * (abs_r - quadratic)).mean(axis=1)
 
     def _backward(self, y_pred, y_true):
         delta = y_pred.dtype.type(self.delta)
@@ -339,13 +383,14 @@ class BCE(Loss):
             )
         return y_true
 
-    def _forward(self, y_pred, y_true):
+    def _sample_losses(self, y_pred, y_true):
         if self.from_logits:
             z = y_pred
-            return (np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))).mean()
+            terms = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
+            return terms.mean(axis=1)
         low, high = _clip_bounds(y_pred.dtype)
         p = np.clip(y_pred, low, high)
-        return -(y_true * np.log(p) + (1 - y_true) * np.log1p(-p)).mean()
+        return -(y_true * np.log(p) + (1 - y_true) * np.log1p(-p)).mean(axis=1)
 
     def _backward(self, y_pred, y_true):
         n = y_pred.dtype.type(y_pred.size)
@@ -435,12 +480,13 @@ class CCE(Loss):
         onehot[np.arange(labels.size), labels.astype(np.intp)] = 1
         return onehot
 
-    def _forward(self, y_pred, y_true):
-        n_samples = y_pred.shape[0]
+    def _sample_losses(self, y_pred, y_true):
         if self.from_logits:
-            return -np.vdot(y_true, _log_softmax(y_pred)) / n_samples
-        low, high = _clip_bounds(y_pred.dtype)
-        return -np.vdot(y_true, np.log(np.clip(y_pred, low, high))) / n_samples
+            log_p = _log_softmax(y_pred)
+        else:
+            low, high = _clip_bounds(y_pred.dtype)
+            log_p = np.log(np.clip(y_pred, low, high))
+        return -(y_true * log_p).sum(axis=1)
 
     def _backward(self, y_pred, y_true):
         if self.from_logits:
