@@ -6,12 +6,18 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from nnfs._validation import as_float_array, check_int, check_rng
+from nnfs._validation import (
+    as_float_array,
+    check_int,
+    check_real,
+    check_rng,
+    check_sample_weight,
+)
 from nnfs.activations import BaseActivation
 from nnfs.callbacks import Callback
 from nnfs.exceptions import NNFSWarning
 from nnfs.layers import BaseLayer
-from nnfs.losses import Loss
+from nnfs.losses import BCE, CCE, Loss
 from nnfs.metrics import to_labels
 from nnfs.optimizers import BaseOptimizer
 
@@ -179,6 +185,49 @@ class Sequential:
                 f"Sequential: all layers must share one dtype; got {listing}"
             )
 
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of every parameter and saved state array, layer by layer.
+
+        Returns
+        -------
+        list of ndarray
+            For each layer in order, its ``param_names`` then ``state_names``
+            arrays (for Dense: ``W``, ``b``). :meth:`set_weights` takes the list.
+        """
+        return [
+            np.array(getattr(layer, name), copy=True)
+            for layer in self.layers
+            for name in (*layer.param_names, *layer.state_names)
+        ]
+
+    def set_weights(self, weights: list[np.ndarray]) -> None:
+        """Copy arrays from :meth:`get_weights` back into the layers, in place.
+
+        Raises
+        ------
+        ValueError
+            If the number of arrays or a shape does not match the model.
+        """
+        slots = [
+            (layer, name)
+            for layer in self.layers
+            for name in (*layer.param_names, *layer.state_names)
+        ]
+        if len(weights) != len(slots):
+            raise ValueError(
+                f"Sequential.set_weights: expected {len(slots)} arrays; "
+                f"got {len(weights)}"
+            )
+        for (layer, name), value in zip(slots, weights, strict=True):
+            target = getattr(layer, name)
+            value = np.asarray(value)
+            if value.shape != target.shape:
+                raise ValueError(
+                    f"Sequential.set_weights: {layer.name}.{name} has shape "
+                    f"{target.shape}; got an array of shape {value.shape}"
+                )
+            target[...] = value
+
     @property
     def dtype(self) -> np.dtype:
         """Compute dtype of the model: that of its parameters (float32 default)."""
@@ -231,7 +280,9 @@ class Sequential:
         Returns
         -------
         float
-            The loss of the batch. Parameter gradients are left in the layers.
+            The loss of the batch, plus the layers' weight penalties (see
+            :meth:`BaseLayer.penalty`). Parameter gradients are left in the
+            layers.
 
         Raises
         ------
@@ -239,12 +290,22 @@ class Sequential:
             If the loss is NaN or infinite; no backward pass is run then.
         """
         self._require("compute_gradients", loss=True)
-        return self._forward_backward(X_inputs, y_true, self.loss.forward)
+        return self._forward_backward(X_inputs, y_true)
 
-    def _forward_backward(self, X_inputs, y_true, evaluate) -> float:
-        """compute_gradients, with the loss evaluated by ``evaluate``."""
+    def _forward_backward(
+        self, X_inputs, y_true, sample_weight=None, trusted: bool = False
+    ) -> float:
+        """:meth:`compute_gradients`; ``trusted`` targets skip the loss's checks
+        (``fit`` checked them once for the whole run)."""
         y_pred = self.forward(X_inputs)
-        loss_value = evaluate(y_pred, y_true)
+        if trusted:
+            loss_value = self.loss._evaluate(y_pred, y_true, sample_weight)
+        else:
+            loss_value = self.loss.forward(y_pred, y_true, sample_weight)
+        # Weight penalties (Dense l1/l2) are part of the loss being minimised.
+        penalty = sum(layer.penalty() for layer in self.layers)
+        if penalty:
+            loss_value += penalty
         if not np.isfinite(loss_value):
             raise FloatingPointError(f"the loss is {loss_value}")
 
@@ -273,9 +334,9 @@ class Sequential:
         self.update_weights()
         return loss_value
 
-    def _train_step(self, X_batch: np.ndarray, y_batch: np.ndarray) -> float:
-        """:meth:`run_training_epoch` for targets that ``fit`` already checked."""
-        loss_value = self._forward_backward(X_batch, y_batch, self.loss._evaluate)
+    def _train_step(self, X_batch, y_batch, sample_weight, trusted: bool) -> float:
+        """:meth:`run_training_epoch` with sample weights, as ``fit`` runs it."""
+        loss_value = self._forward_backward(X_batch, y_batch, sample_weight, trusted)
         self.update_weights()
         return loss_value
 
@@ -304,6 +365,9 @@ class Sequential:
         seed: int | None = None,
         metrics: tuple[str, ...] | list[str] = (),
         callbacks: list[Callback] | tuple[Callback, ...] = (),
+        validation_split: float = 0.0,
+        sample_weight: np.ndarray | None = None,
+        class_weight: dict | str | None = None,
     ) -> dict[str, np.ndarray]:
         """Train the model with mini-batch gradient descent.
 
@@ -326,7 +390,8 @@ class Sequential:
             Visit the samples in a new random order each epoch (a permuted
             index; the data set is never copied).
         seed : int, optional
-            Seed of the shuffling order; without it, NumPy's global state.
+            Seed of the shuffling order and of the validation split; without
+            it, NumPy's global state.
         metrics : sequence of str, default=()
             Metrics to record per epoch; supported: "accuracy".
         callbacks : sequence of Callback, default=()
@@ -334,15 +399,25 @@ class Sequential:
             epoch and of each batch (see :mod:`nnfs.callbacks`). A callback
             stops training by setting ``model.stop_training = True``; the
             history then keeps NaN for the epochs not run.
+        validation_split : float, default=0.0
+            Fraction of the samples, in [0, 1), held out for validation and
+            evaluated after every epoch as ``"val_loss"`` (and ``"val_" + m``).
+            It is drawn after a seeded shuffle and, for a classification loss
+            (BCE or CCE), stratified by class.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weight of each training sample in the loss.
+        class_weight : dict of int to float, or "balanced", optional
+            Weight of each class, multiplied into ``sample_weight``.
+            "balanced" gives class ``k`` the weight ``n / (n_classes * n_k)``.
 
         Returns
         -------
         dict of str to ndarray
             ``"loss"``: shape (N_epochs, n_batches), the loss of each batch
             before its update. With test data, ``"test_loss"``: shape
-            (N_epochs,). For each metric ``m``: ``m`` of shape (N_epochs,),
-            measured on the training batches as they were seen, and
-            ``"test_" + m`` with test data.
+            (N_epochs,); with a validation split, ``"val_loss"``. For each
+            metric ``m``: ``m`` of shape (N_epochs,), measured on the training
+            batches as they were seen, and ``"test_" + m`` / ``"val_" + m``.
 
         Raises
         ------
@@ -350,8 +425,10 @@ class Sequential:
             For bad arguments, before any weight changes.
         FloatingPointError
             If the loss or a gradient becomes NaN or infinite; the message
-            names the epoch and batch, and the weights of the last finite step
-            are kept.
+            names the epoch, the batch and the first layer whose output was not
+            finite, and the weights of the last finite step are kept. (With a
+            :class:`~nnfs.callbacks.TerminateOnNaN` callback, fit warns and
+            returns instead.)
 
         Notes
         -----
@@ -369,27 +446,44 @@ class Sequential:
             )
         metrics = self._check_metrics(metrics, where)
         callbacks = self._check_callbacks(callbacks, where)
+        validation_split = check_real(
+            validation_split,
+            "validation_split",
+            where,
+            low=0.0,
+            high=1.0,
+            high_open=True,
+        )
         X, y = self._check_data(X_inputs, y_outputs, "X_inputs", "y_outputs", where)
-        has_test = X_test_inputs is not None or y_test_outputs is not None
-        if has_test:
+        weights = self._sample_weights(
+            X.shape[0], y, sample_weight, class_weight, where
+        )
+        evaluation_sets = {}
+        if X_test_inputs is not None or y_test_outputs is not None:
             if X_test_inputs is None or y_test_outputs is None:
                 raise ValueError(
                     f"{where}: pass both X_test_inputs and y_test_outputs, or neither"
                 )
-            X_test, y_test = self._check_data(
+            evaluation_sets["test"] = self._check_data(
                 X_test_inputs, y_test_outputs, "X_test_inputs", "y_test_outputs", where
             )
         order_source = check_rng(seed, None, where)
+        if validation_split:
+            train, held_out = self._validation_indices(
+                y, validation_split, order_source
+            )
+            evaluation_sets["val"] = (X[held_out], y[held_out])
+            X, y = X[train], y[train]
+            weights = None if weights is None else weights[train]
+
         # Targets are checked, and labels one-hot encoded, once for the run
         # rather than once per batch (when the output width is known).
         output_shape = self._output_shapes()[-1]
-        if output_shape is None:
-            train_step = self.run_training_epoch
-        else:
+        trusted = output_shape is not None
+        if trusted:
             y = self.loss._check_targets(
                 y, (X.shape[0], *output_shape), self.dtype, where, "y_outputs"
             )
-            train_step = self._train_step
 
         n_samples = X.shape[0]
         if batch_size == -1:
@@ -409,10 +503,9 @@ class Sequential:
         history = {"loss": np.full((N_epochs, n_batches), np.nan)}
         for name in metrics:
             history[name] = np.full(N_epochs, np.nan)
-        if has_test:
-            history["test_loss"] = np.full(N_epochs, np.nan)
-            for name in metrics:
-                history["test_" + name] = np.full(N_epochs, np.nan)
+        for prefix in evaluation_sets:
+            for name in ("loss", *metrics):
+                history[f"{prefix}_{name}"] = np.full(N_epochs, np.nan)
         report_every = max(1, N_epochs // 10)
 
         self.metrics = metrics
@@ -423,31 +516,33 @@ class Sequential:
         for callback in callbacks:
             callback.set_model(self)
             callback.on_train_begin()
+        # Divergence is caught by the finiteness checks of every step, which
+        # raise a clear error, so NumPy's overflow warnings would only repeat it.
         try:
-            with self._reusing_buffers():
+            with self._reusing_buffers(), np.errstate(over="ignore", invalid="ignore"):
                 for epoch in range(N_epochs):
                     for callback in callbacks:
                         callback.on_epoch_begin(epoch)
                     order = order_source.permutation(n_samples) if shuffle else None
                     n_correct = 0
+                    diverged = False
                     for batch, start in enumerate(starts):
                         if order is None:
-                            X_batch = X[start : start + batch_size]
-                            y_batch = y[start : start + batch_size]
+                            index = slice(start, start + batch_size)
                         else:
                             index = order[start : start + batch_size]
-                            X_batch, y_batch = X[index], y[index]
+                        X_batch, y_batch = X[index], y[index]
+                        w_batch = None if weights is None else weights[index]
                         for callback in callbacks:
                             callback.on_batch_begin(batch)
                         try:
-                            batch_loss = train_step(X_batch, y_batch)
+                            batch_loss = self._train_step(
+                                X_batch, y_batch, w_batch, trusted
+                            )
                         except FloatingPointError as error:
-                            raise FloatingPointError(
-                                f"{where}: training diverged at epoch {epoch + 1}, "
-                                f"batch {batch + 1}: {error}; the weights of the "
-                                "last finite step were kept (try a smaller "
-                                "learning rate)"
-                            ) from error
+                            self._stop_on_nonfinite(error, epoch, batch, callbacks)
+                            diverged = True
+                            break
                         history["loss"][epoch, batch] = batch_loss
                         if metrics:
                             n_correct += self._n_correct(self.loss.y_pred, y_batch)
@@ -460,13 +555,17 @@ class Sequential:
                                     "loss": batch_loss,
                                 },
                             )
+                        if self.stop_training:
+                            break
+                    if diverged:
+                        break  # the epoch has no finite summary to report
 
                     if "accuracy" in metrics:
                         history["accuracy"][epoch] = n_correct / n_samples
-                    if has_test:
-                        scores = self.evaluate(X_test, y_test, metrics=metrics)
+                    for prefix, (X_eval, y_eval) in evaluation_sets.items():
+                        scores = self.evaluate(X_eval, y_eval, metrics=metrics)
                         for name, value in scores.items():
-                            history["test_" + name][epoch] = value
+                            history[f"{prefix}_{name}"][epoch] = value
                     if debug_flag and ((epoch + 1) % report_every == 0 or epoch == 0):
                         print(self._progress_line(history, epoch, N_epochs))
                     logs = self._epoch_logs(history, epoch)
@@ -478,6 +577,98 @@ class Sequential:
             for callback in callbacks:
                 callback.on_train_end()
         return history
+
+    def _stop_on_nonfinite(self, error, epoch: int, batch: int, callbacks) -> None:
+        """Let callbacks see a non-finite loss; raise unless one stops training."""
+        where = "Sequential.fit"
+        culprit = self._first_nonfinite_layer()
+        place = f"; first non-finite output: layer {culprit}" if culprit else ""
+        message = (
+            f"{where}: training diverged at epoch {epoch + 1}, batch {batch + 1}: "
+            f"{error}{place}; the weights of the last finite step were kept "
+            "(try a smaller learning rate)"
+        )
+        for callback in callbacks:
+            callback.on_batch_end(batch, {"batch": batch, "loss": float("nan")})
+        if not self.stop_training:
+            raise FloatingPointError(message) from error
+        warnings.warn(message, NNFSWarning, stacklevel=3)
+
+    def _first_nonfinite_layer(self) -> str | None:
+        """Name of the first layer whose cached output holds NaN or infinity."""
+        for position, layer in enumerate(self.layers):
+            if position + 1 < len(self.layers):
+                output = getattr(self.layers[position + 1], "X_input", None)
+            else:
+                output = getattr(self.loss, "y_pred", None)
+            if isinstance(output, np.ndarray) and not np.isfinite(output).all():
+                return layer.name
+        return None
+
+    def _sample_weights(self, n_samples, y, sample_weight, class_weight, where):
+        """Per-sample weights from ``sample_weight`` and ``class_weight``, or None."""
+        weights = None
+        if sample_weight is not None:
+            weights = check_sample_weight(sample_weight, n_samples, self.dtype, where)
+        if class_weight is None:
+            return weights
+        labels = to_labels(y)
+        classes, counts = np.unique(labels, return_counts=True)
+        if isinstance(class_weight, str):
+            if class_weight != "balanced":
+                raise ValueError(
+                    f"{where}: class_weight must be a dict or 'balanced'; "
+                    f"got {class_weight!r}"
+                )
+            table = dict(zip(classes, n_samples / (len(classes) * counts), strict=True))
+        elif isinstance(class_weight, dict):
+            table = {}
+            for label, value in class_weight.items():
+                check_int(label, "class_weight key", where, minimum=0)
+                table[label] = check_real(
+                    value, f"class_weight[{label}]", where, low=0.0
+                )
+            missing = sorted(set(classes.tolist()) - set(table))
+            if missing:
+                raise ValueError(
+                    f"{where}: class_weight has no weight for class(es) {missing}; "
+                    f"expected a weight for every class in {classes.tolist()}"
+                )
+        else:
+            raise TypeError(
+                f"{where}: class_weight must be a dict or 'balanced'; got "
+                f"{type(class_weight).__name__}"
+            )
+        per_class = np.array([table[label] for label in labels.tolist()], self.dtype)
+        return per_class if weights is None else weights * per_class
+
+    def _validation_indices(self, y, fraction: float, order_source):
+        """Training and held-out indices: shuffled, stratified for classification.
+
+        Each class gives round(fraction * its count) samples, at least one
+        overall, so every class seen in training is also represented in
+        validation whenever it has enough samples.
+        """
+        n_samples = y.shape[0]
+        order = order_source.permutation(n_samples)
+        if isinstance(self.loss, BCE | CCE):
+            labels = to_labels(y)[order]
+            held_out = []
+            for label in np.unique(labels):
+                members = order[labels == label]
+                held_out.append(members[: int(round(fraction * members.size))])
+            held_out = np.concatenate(held_out)
+        else:
+            held_out = order[: int(round(fraction * n_samples))]
+        if held_out.size == 0 or held_out.size == n_samples:
+            raise ValueError(
+                f"Sequential.fit: validation_split={fraction} leaves "
+                f"{n_samples - held_out.size} training and {held_out.size} "
+                "validation samples; both need at least one"
+            )
+        mask = np.ones(n_samples, dtype=bool)
+        mask[held_out] = False
+        return np.flatnonzero(mask), np.sort(held_out)
 
     @staticmethod
     def _epoch_logs(history: dict[str, np.ndarray], epoch: int) -> dict[str, float]:
