@@ -6,8 +6,10 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from nnfs import doctor
 from nnfs._validation import (
     as_float_array,
+    check_bool,
     check_int,
     check_real,
     check_rng,
@@ -20,6 +22,7 @@ from nnfs.layers import BaseLayer
 from nnfs.losses import BCE, CCE, Loss
 from nnfs.metrics import to_labels
 from nnfs.optimizers import BaseOptimizer
+from nnfs.progress import ProgressBar, wants_progress
 
 __all__ = ["Sequential"]
 
@@ -150,8 +153,11 @@ class Sequential:
         shapes, shape, source = [], None, None
         for layer in self.layers:
             expected = getattr(layer, "input_size", None)
+            declared = getattr(layer, "input_shape", None)  # (C, H, W), say
             if shape is None and expected is not None:
                 shape = (expected,)
+            elif shape is None and declared is not None:
+                shape = tuple(declared)
             if shape is not None:
                 try:
                     shape = layer.output_shape(shape)
@@ -368,6 +374,9 @@ class Sequential:
         validation_split: float = 0.0,
         sample_weight: np.ndarray | None = None,
         class_weight: dict | str | None = None,
+        progress: bool | None = None,
+        diagnostics: bool = False,
+        check_setup: bool = True,
     ) -> dict[str, np.ndarray]:
         """Train the model with mini-batch gradient descent.
 
@@ -409,6 +418,20 @@ class Sequential:
         class_weight : dict of int to float, or "balanced", optional
             Weight of each class, multiplied into ``sample_weight``.
             "balanced" gives class ``k`` the weight ``n / (n_classes * n_k)``.
+        progress : bool or None, default=None
+            Show a progress bar per epoch (on standard error, drawn by tqdm)
+            with the running loss and the epoch's metrics; see
+            :class:`~nnfs.progress.ProgressBar`. None shows it only when
+            ``debug_flag`` is False, standard error is a terminal and tqdm
+            is installed. ``debug_flag`` lines are printed above the bar.
+        diagnostics : bool, default=False
+            Record per-layer gradient norms, update-to-weight ratios, dead
+            ReLU and saturated sigmoid shares each epoch (``"doctor:..."``
+            entries of the history); :func:`nnfs.doctor.diagnose` explains
+            them.
+        check_setup : bool, default=True
+            Warn (:class:`~nnfs.exceptions.SetupWarning`) about suspicious
+            set-ups before training: see :func:`nnfs.doctor.check_setup`.
 
         Returns
         -------
@@ -446,6 +469,7 @@ class Sequential:
             )
         metrics = self._check_metrics(metrics, where)
         callbacks = self._check_callbacks(callbacks, where)
+        show_progress = wants_progress(progress, debug_flag, where)
         validation_split = check_real(
             validation_split,
             "validation_split",
@@ -468,6 +492,10 @@ class Sequential:
                 X_test_inputs, y_test_outputs, "X_test_inputs", "y_test_outputs", where
             )
         order_source = check_rng(seed, None, where)
+        if check_bool(check_setup, "check_setup", where):
+            doctor.check_setup(self, X, y)
+        if check_bool(diagnostics, "diagnostics", where):
+            callbacks = (*callbacks, doctor.TrainingDoctor())
         if validation_split:
             train, held_out = self._validation_indices(
                 y, validation_split, order_source
@@ -507,6 +535,9 @@ class Sequential:
             for name in ("loss", *metrics):
                 history[f"{prefix}_{name}"] = np.full(N_epochs, np.nan)
         report_every = max(1, N_epochs // 10)
+        bar = ProgressBar(N_epochs, n_batches) if show_progress else None
+        if bar is not None:
+            callbacks = (*callbacks, bar)
 
         self.metrics = metrics
         self.history = history
@@ -567,7 +598,11 @@ class Sequential:
                         for name, value in scores.items():
                             history[f"{prefix}_{name}"][epoch] = value
                     if debug_flag and ((epoch + 1) % report_every == 0 or epoch == 0):
-                        print(self._progress_line(history, epoch, N_epochs))
+                        line = self._progress_line(history, epoch, N_epochs)
+                        if bar is None:
+                            print(line)
+                        else:
+                            bar.write(line)  # above the bar, not through it
                     logs = self._epoch_logs(history, epoch)
                     for callback in callbacks:
                         callback.on_epoch_end(epoch, logs)
@@ -811,12 +846,34 @@ class Sequential:
             raise RuntimeError(f"Sequential.{method}: the model has no optimizer")
 
     def _check_inputs(self, X, name: str, where: str) -> np.ndarray:
+        if hasattr(self.layers[0], "input_shape"):
+            return self._check_sample_inputs(X, name, where)
         X = as_float_array(X, name, where, dtype=self.dtype)
         expected = getattr(self.layers[0], "input_size", None)
         if expected is not None and X.shape[1] != expected:
             raise ValueError(
                 f"{where}: {name} must have {expected} features for layer "
                 f"{self.layers[0].name}; got shape {X.shape}"
+            )
+        return X
+
+    def _check_sample_inputs(self, X, name: str, where: str) -> np.ndarray:
+        """_check_inputs for a first layer that takes samples of any rank
+        (convolutions, pooling, Flatten): their shape must be the one the layer
+        declares as ``input_shape``, when it declares one."""
+        X = as_float_array(X, name, where, dtype=self.dtype, ndim=None)
+        first = self.layers[0]
+        declared = first.input_shape
+        if declared is not None and X.shape[1:] != tuple(declared):
+            raise ValueError(
+                f"{where}: {name} must have shape (n_samples, "
+                f"{', '.join(map(str, declared))}) for layer {first.name}; got "
+                f"shape {X.shape}"
+            )
+        if X.ndim < 2:
+            raise ValueError(
+                f"{where}: {name} must have a sample axis and at least one more; "
+                f"got shape {X.shape}"
             )
         return X
 
