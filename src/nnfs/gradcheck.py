@@ -10,11 +10,16 @@ reference.
 What ``f`` is:
 
 - a loss: ``f = loss.forward(y_pred, y_true)``, checked for ``y_pred``;
-- a layer: ``f = sum(G * layer.forward(X))`` with a fixed random ``G``, so
-  ``backward(G)`` must equal df/dX, and each stored parameter gradient must
-  equal df/d(parameter);
-- a model: ``f = loss(model.forward(X), y)``, checked for every parameter
-  through the gradient the model trains with (fused where it applies).
+- a layer: ``f = sum(G * layer.forward(X)) + layer.penalty()`` with a fixed
+  random ``G``, so ``backward(G)`` must equal df/dX, and each stored parameter
+  gradient must equal df/d(parameter);
+- a model: ``f = loss(model.forward(X), y) + sum of the layers' penalties``
+  (the loss ``fit`` reports), checked for every parameter through the
+  gradient the model trains with (fused where it applies).
+
+Layers that behave differently in training and at inference are checked in
+the mode their ``training`` flag is in. A layer that draws random numbers in
+``forward`` must be made deterministic first (``Dropout.fix_mask``).
 """
 
 import copy
@@ -233,13 +238,13 @@ def check_gradients(
 
 
 def _cast(target, dtype: np.dtype):
-    """Deep copy of ``target`` with every parameter in ``dtype``."""
+    """Deep copy of ``target`` with every parameter and state array in ``dtype``."""
     clone = copy.deepcopy(target)
     layers = clone.layers if isinstance(clone, Sequential) else [clone]
     for layer in layers:
         if not isinstance(layer, BaseLayer):
             continue
-        for param in layer.param_names:
+        for param in (*layer.param_names, *layer.state_names):
             setattr(layer, param, getattr(layer, param).astype(dtype))
         if hasattr(layer, "dtype"):
             layer.dtype = dtype
@@ -297,7 +302,7 @@ def _loss_gradients(loss, y_pred, y_true):
 
 def _layer_problem(layer, X, G):
     def f():
-        return float(np.vdot(G, layer.forward(X)))
+        return float(np.vdot(G, layer.forward(X))) + layer.penalty()
 
     return f, {"X": X, **_param_arrays([layer])}
 
@@ -310,7 +315,8 @@ def _layer_gradients(layer, X, G):
 
 def _model_problem(model, X, y):
     def f():
-        return model.loss.forward(model.forward(X), y)
+        loss_value = model.loss.forward(model.forward(X), y)
+        return loss_value + sum(layer.penalty() for layer in model.layers)
 
     return f, _param_arrays(model.layers)
 
