@@ -1,5 +1,6 @@
 # Two entry points, each self-contained on a fresh machine:
-#   make demo   trains the example model and prints its test accuracy
+#   make demo   trains an MLP on the digits shipped with nnfs (no network needed),
+#               prints its test accuracy and writes out/demo/*.png
 #   make test   runs the lint and the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -12,15 +13,15 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,cli]"
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python examples/train_spirals.py
+	$(BIN)/nnfs train --out out/demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests examples benchmarks
-	$(BIN)/ruff format --check src tests examples benchmarks
+	$(BIN)/ruff check src tests examples benchmarks scripts conftest.py
+	$(BIN)/ruff format --check src tests examples benchmarks scripts conftest.py
 
 test: lint
 	$(BIN)/python -m pytest

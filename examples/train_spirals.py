@@ -1,7 +1,8 @@
 """Train a small MLP on three interleaved spirals and report its test accuracy.
 
-This is the project's demo job (``make demo``): it needs nothing but nnfs and
-NumPy, runs in a few seconds on a laptop CPU and ends with one line,
+The whole training loop written out with the library API (``make demo``
+runs the ``nnfs train`` command instead): it needs nothing but nnfs and NumPy,
+runs in a few seconds on a laptop CPU and ends with one line,
 ``test accuracy: NN.NN%``.
 """
 

@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from nnfs.metrics import accuracy, to_labels
+from nnfs.metrics import (
+    accuracy,
+    classification_report,
+    confusion_matrix,
+    f1_score,
+    precision,
+    recall,
+    to_labels,
+)
 
 # ---------------------------------------------------------------- to_labels
 
@@ -135,3 +143,184 @@ def test_accuracy_rejects_strings():
 def test_accuracy_rejects_empty_input():
     with pytest.raises(ValueError, match=r"accuracy: y_true .* 0 samples"):
         accuracy(np.array([]), np.array([]))
+
+
+# ---------------------------------------------------------------- confusion matrix,
+# precision, recall, F1, report
+
+# One three-class example used below, worked by hand:
+#   true  0 0 0 1 1 2 2 2 2 1
+#   pred  0 1 0 1 1 2 0 2 2 2
+# confusion (rows true, columns predicted):
+#   class 0: predicted 0, 1, 0           -> [2, 1, 0]
+#   class 1: predicted 1, 1, 2           -> [0, 2, 1]
+#   class 2: predicted 2, 0, 2, 2        -> [1, 0, 3]
+# column sums (predicted counts) [3, 3, 4]; row sums (support) [3, 3, 4]
+# precision = diagonal / column sums = [2/3, 2/3, 3/4]
+# recall    = diagonal / row sums    = [2/3, 2/3, 3/4]
+# F1 = 2pr / (p + r) = p here        = [2/3, 2/3, 3/4]
+# accuracy = 7 / 10; macro precision = (2/3 + 2/3 + 3/4) / 3 = 25/36
+Y_TRUE = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 1])
+Y_PRED = np.array([0, 1, 0, 1, 1, 2, 0, 2, 2, 2])
+MATRIX = np.array([[2, 1, 0], [0, 2, 1], [1, 0, 3]])
+
+
+def test_confusion_matrix_hand_worked():
+    matrix = confusion_matrix(Y_TRUE, Y_PRED)
+    np.testing.assert_array_equal(matrix, MATRIX)
+    assert matrix.dtype == np.int64
+
+
+def test_confusion_matrix_from_probabilities_and_one_hot():
+    probabilities = np.eye(3)[Y_PRED] * 0.7 + 0.1  # argmax is Y_PRED
+    onehot = np.eye(3)[Y_TRUE]
+    np.testing.assert_array_equal(confusion_matrix(onehot, probabilities), MATRIX)
+    np.testing.assert_array_equal(
+        confusion_matrix(Y_TRUE.reshape(-1, 1).astype(float), probabilities), MATRIX
+    )
+
+
+def test_confusion_matrix_binary_scores_with_threshold():
+    # scores 0.2 0.6 0.9 0.4 -> at 0.5: 0 1 1 0; at 0.7: 0 0 1 0
+    y_true = np.array([[0.0], [1.0], [1.0], [1.0]])
+    scores = np.array([[0.2], [0.6], [0.9], [0.4]])
+    np.testing.assert_array_equal(confusion_matrix(y_true, scores), [[1, 0], [1, 2]])
+    np.testing.assert_array_equal(
+        confusion_matrix(y_true, scores, threshold=0.7), [[1, 0], [2, 1]]
+    )
+
+
+def test_confusion_matrix_counts_unused_classes():
+    # Labels only 0 and 1, but four score columns, or n_classes=4.
+    probabilities = np.array([[0.9, 0.1, 0, 0], [0.2, 0.7, 0.1, 0]])
+    assert confusion_matrix([0, 1], probabilities).shape == (4, 4)
+    matrix = confusion_matrix([0, 1], [0, 0], n_classes=4)
+    np.testing.assert_array_equal(matrix[:2, :2], [[1, 0], [1, 0]])
+    assert matrix.shape == (4, 4) and matrix.sum() == 2
+
+
+def test_precision_recall_f1_hand_worked():
+    np.testing.assert_allclose(precision(Y_TRUE, Y_PRED), [2 / 3, 2 / 3, 3 / 4])
+    np.testing.assert_allclose(recall(Y_TRUE, Y_PRED), [2 / 3, 2 / 3, 3 / 4])
+    np.testing.assert_allclose(f1_score(Y_TRUE, Y_PRED), [2 / 3, 2 / 3, 3 / 4])
+    assert precision(Y_TRUE, Y_PRED, average="macro") == pytest.approx(25 / 36)
+
+
+def test_precision_and_recall_differ_on_an_unbalanced_example():
+    # true 0 1 1 1, pred 0 0 1 1:
+    # class 0: p = 1/2 (2 predicted, 1 right), r = 1/1, F1 = 2(1/2)(1)/(3/2) = 2/3
+    # class 1: p = 2/2, r = 2/3, F1 = 2(1)(2/3)/(5/3) = 4/5
+    y_true, y_pred = [0, 1, 1, 1], [0, 0, 1, 1]
+    np.testing.assert_allclose(precision(y_true, y_pred), [1 / 2, 1])
+    np.testing.assert_allclose(recall(y_true, y_pred), [1, 2 / 3])
+    np.testing.assert_allclose(f1_score(y_true, y_pred), [2 / 3, 4 / 5])
+    # Macro F1 is the mean of the F1 values: (2/3 + 4/5) / 2 = 11/15
+    assert f1_score(y_true, y_pred, average="macro") == pytest.approx(11 / 15)
+
+
+def test_classes_never_predicted_or_absent_score_zero():
+    # class 2 is never predicted (precision 0/0 -> 0) and absent from y_true
+    # (recall 0/0 -> 0); no RuntimeWarning (warnings are errors here).
+    y_true, y_pred = [0, 1, 1], [0, 1, 0]
+    probabilities = np.eye(3)[y_pred]
+    np.testing.assert_allclose(precision(y_true, probabilities), [0.5, 1, 0])
+    np.testing.assert_allclose(recall(y_true, probabilities), [1, 0.5, 0])
+    np.testing.assert_allclose(f1_score(y_true, probabilities), [2 / 3, 2 / 3, 0])
+
+
+def test_classification_report_hand_worked():
+    report = classification_report(Y_TRUE, Y_PRED, class_names=["a", "b", "c"])
+    assert list(report) == ["a", "b", "c", "accuracy", "macro avg"]
+    assert report["c"] == pytest.approx(
+        {"precision": 0.75, "recall": 0.75, "f1": 0.75, "support": 4}
+    )
+    assert type(report["c"]["support"]) is int
+    assert report["accuracy"] == pytest.approx(0.7)
+    assert report["macro avg"]["precision"] == pytest.approx(25 / 36)
+    assert report["macro avg"]["support"] == 10
+    assert list(classification_report(Y_TRUE, Y_PRED))[:3] == ["0", "1", "2"]
+
+
+def test_metrics_agree_with_scikit_learn():
+    sklearn_metrics = pytest.importorskip("sklearn.metrics")
+    rng = np.random.default_rng(0)
+    y_true = rng.integers(0, 5, 200)
+    y_pred = np.where(rng.random(200) < 0.7, y_true, rng.integers(0, 5, 200))
+    np.testing.assert_array_equal(
+        confusion_matrix(y_true, y_pred),
+        sklearn_metrics.confusion_matrix(y_true, y_pred),
+    )
+    p, r, f, support = sklearn_metrics.precision_recall_fscore_support(y_true, y_pred)
+    np.testing.assert_allclose(precision(y_true, y_pred), p, rtol=1e-12)
+    np.testing.assert_allclose(recall(y_true, y_pred), r, rtol=1e-12)
+    np.testing.assert_allclose(f1_score(y_true, y_pred), f, rtol=1e-12)
+    report = classification_report(y_true, y_pred)
+    assert [report[str(k)]["support"] for k in range(5)] == support.tolist()
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "pattern"),
+    [
+        (
+            lambda: confusion_matrix([0, 1], [0]),
+            ValueError,
+            r"confusion_matrix: y_true has 2 samples but y_pred has 1",
+        ),
+        (
+            lambda: confusion_matrix([0, -1], [0, 1]),
+            ValueError,
+            r"confusion_matrix: y_true holds the negative class label -1",
+        ),
+        (
+            lambda: confusion_matrix([0, 3], [0, 1], n_classes=3),
+            ValueError,
+            r"the data holds class label 3 but n_classes=3",
+        ),
+        (
+            lambda: confusion_matrix([0, 1], np.eye(4)[:2], n_classes=3),
+            ValueError,
+            r"n_classes=3 but the data has 4 score columns",
+        ),
+        (
+            lambda: confusion_matrix([0, 1], [0, 1], n_classes=2.0),
+            TypeError,
+            r"confusion_matrix: n_classes must be an integer",
+        ),
+        (
+            lambda: confusion_matrix([0, np.nan], [0, 1]),
+            ValueError,
+            r"confusion_matrix: y_true contains NaN",
+        ),
+        (lambda: confusion_matrix([], []), ValueError, r"0 samples"),
+        (
+            lambda: precision([0, 1], ["a", "b"]),
+            TypeError,
+            r"confusion_matrix: y_pred must hold numbers",
+        ),
+        (
+            lambda: recall([0, 1], [0, 1], average="micro"),
+            ValueError,
+            r"recall: average must be None or 'macro'; got 'micro'",
+        ),
+        (
+            lambda: classification_report([0, 1], [0, 1], class_names=["a"]),
+            ValueError,
+            r"class_names must hold 2 distinct names",
+        ),
+        (
+            lambda: classification_report([0, 1], [0, 1], class_names=["a", "a"]),
+            ValueError,
+            r"class_names must hold 2 distinct names",
+        ),
+        (
+            lambda: classification_report(
+                [0, 1], [0, 1], class_names=["accuracy", "b"]
+            ),
+            ValueError,
+            r"may not use the reserved key 'accuracy'",
+        ),
+    ],
+)
+def test_metric_errors(call, error, pattern):
+    with pytest.raises(error, match=pattern):
+        call()

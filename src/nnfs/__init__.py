@@ -5,24 +5,42 @@ exact gradient; :class:`~nnfs.model.Sequential` chains them.
 
 Modules
 -------
-layers, activations, losses, optimizers, model, metrics, utils, datasets,
-gradcheck.
+layers, activations, initializers, losses, optimizers, schedules, model,
+metrics, utils, datasets, gradcheck, io (saving and loading models).
 """
 
-from nnfs import activations, datasets, layers, losses, metrics, optimizers, utils
+from nnfs import (
+    activations,
+    datasets,
+    initializers,
+    io,
+    layers,
+    losses,
+    metrics,
+    optimizers,
+    schedules,
+    utils,
+)
+from nnfs.exceptions import ModelFileError
 from nnfs.gradcheck import check_gradients
+from nnfs.io import load_model
 from nnfs.model import Sequential
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ModelFileError",
     "Sequential",
     "activations",
     "check_gradients",
     "datasets",
+    "initializers",
+    "io",
     "layers",
+    "load_model",
     "losses",
     "metrics",
     "optimizers",
+    "schedules",
     "utils",
 ]

@@ -180,11 +180,7 @@ class Sequential:
             if hasattr(layer, "dtype"):
                 dtypes.setdefault(np.dtype(layer.dtype).name, layer.name)
             if hasattr(layer, "_resolve_auto_init"):
-                following = self.layers[position + 1 : position + 2]
-                hint = "glorot"
-                if following and isinstance(following[0], BaseActivation):
-                    hint = following[0].init_hint
-                layer._resolve_auto_init(hint)
+                layer._resolve_auto_init(self._init_hint_after(position))
         if len(dtypes) > 1:
             listing = ", ".join(f"{name} in {dt}" for dt, name in dtypes.items())
             raise ValueError(
@@ -233,6 +229,17 @@ class Sequential:
                     f"{target.shape}; got an array of shape {value.shape}"
                 )
             target[...] = value
+
+    def _init_hint_after(self, position: int) -> str:
+        """He or Glorot for the layer at ``position``, from the activation it
+        feeds: layers in between (Dropout, BatchNorm, pooling) are looked
+        past; another weighted layer, or the end, means Glorot."""
+        for layer in self.layers[position + 1 :]:
+            if isinstance(layer, BaseActivation):
+                return layer.init_hint
+            if hasattr(layer, "_resolve_auto_init"):
+                return "glorot"  # a weighted layer: this one feeds it linearly
+        return "glorot"
 
     @property
     def dtype(self) -> np.dtype:
@@ -816,7 +823,9 @@ class Sequential:
         )
         X, y = self._check_data(X_inputs, y_true, "X_inputs", "y_true", where)
         y_pred = self.predict(X, batch_size=batch_size)
-        scores = {"loss": self.loss.forward(y_pred, y)}
+        # The same objective fit minimises: data loss plus weight penalties.
+        penalty = sum(layer.penalty() for layer in self.layers)
+        scores = {"loss": self.loss.forward(y_pred, y) + penalty}
         if "accuracy" in metrics:
             scores["accuracy"] = self._n_correct(y_pred, y) / X.shape[0]
         return scores
@@ -949,6 +958,37 @@ class Sequential:
             print(line(row))
         print(rule)
         print(f"Total parameters: {total:,} ({self.dtype.name})")
+
+    def save(self, path) -> None:
+        """Save the model to one file; :func:`nnfs.load_model` reads it back.
+
+        The file holds the layers with their weights, the loss, the optimizer
+        with its state, the history and the metrics, and loading it can never
+        run code. See :func:`nnfs.io.save_model` for the details.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Where to write (suggested extension ``.nnfs``); an existing file
+            is replaced in one step.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> import numpy as np
+        >>> from nnfs import load_model
+        >>> from nnfs.layers import Dense
+        >>> model = Sequential([Dense(2, 1, seed=0)])
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "model.nnfs")
+        ...     model.save(path)
+        ...     loaded = load_model(path)
+        >>> bool(np.array_equal(loaded.layers[0].W, model.layers[0].W))
+        True
+        """
+        from nnfs.io import save_model  # nnfs.io imports this module
+
+        save_model(self, path)
 
     def __repr__(self) -> str:
         inner = ",\n".join(f"    {layer!r}" for layer in self.layers)

@@ -1,4 +1,8 @@
-"""Data sets: small synthetic generators (and, later, loaders for real data).
+"""Data sets: small synthetic generators and loaders for real data.
+
+Real data: :func:`load_digits` (1,797 8x8 digits shipped with nnfs, works
+offline), :func:`load_mnist` and :func:`load_fashion_mnist` (IDX files from a
+cache folder, downloaded on request) and the IDX parser :func:`read_idx`.
 
 Examples
 --------
@@ -15,6 +19,12 @@ from nnfs.datasets.data_generators import (
     generate_two_moons,
     generate_XOR_gate,
 )
+from nnfs.datasets.data_loaders import (
+    load_digits,
+    load_fashion_mnist,
+    load_mnist,
+    read_idx,
+)
 
 __all__ = [
     "generate_XOR_gate",
@@ -22,4 +32,8 @@ __all__ = [
     "generate_linear_data",
     "generate_spirals",
     "generate_two_moons",
+    "load_digits",
+    "load_fashion_mnist",
+    "load_mnist",
+    "read_idx",
 ]
