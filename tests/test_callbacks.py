@@ -501,3 +501,45 @@ def test_terminate_on_nan_stops_with_a_warning():
     assert np.isnan(history["loss"][-1]).all()
     for weights in model.get_weights():
         assert np.isfinite(weights).all()
+
+
+# ---------------------------------------------------------------- validation data
+
+
+def test_validation_data_is_evaluated_each_epoch():
+    X, y = _blobs(60)
+    X_val, y_val = _blobs(15, seed=1)
+    model = _classifier()
+    history = model.fit(
+        X, y, 2, debug_flag=False, metrics=("accuracy",), validation_data=(X_val, y_val)
+    )
+    assert history["loss"].shape == (2, 1)  # every training sample stays in
+    assert history["val_loss"][-1] == pytest.approx(
+        model.evaluate(X_val, y_val)["loss"]
+    )
+    assert 0 <= history["val_accuracy"][-1] <= 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "pattern"),
+    [
+        ({"validation_data": (np.zeros((3, 4)),)}, TypeError, r"must be a pair"),
+        (
+            {"validation_data": (np.zeros((3, 4)), np.zeros(2))},
+            ValueError,
+            r"validation_data\[0\] has 3 samples but validation_data\[1\] has 2",
+        ),
+        (
+            {
+                "validation_data": (np.zeros((3, 4)), np.zeros(3)),
+                "validation_split": 0.2,
+            },
+            ValueError,
+            r"pass validation_split or validation_data, not both",
+        ),
+    ],
+)
+def test_bad_validation_data(kwargs, error, pattern):
+    X, y = _blobs(12)
+    with pytest.raises(error, match=pattern):
+        _classifier().fit(X, y, 1, debug_flag=False, **kwargs)

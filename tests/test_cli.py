@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nnfs import cli, load_model
-from nnfs.datasets import load_digits
+from nnfs.datasets import load_digits, shifted_copies
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -326,7 +326,7 @@ def test_shifted_copies_hand_worked():
     #   right: 0 0 5 / 0 0 0    left: 5 0 0 / 0 0 0
     X = np.array([[0, 5, 0, 0, 0, 0]], dtype=np.float32)
     y = np.array([[7.0]])
-    X5, y5 = cli._shifted_copies(X, y, (2, 3))
+    X5, y5 = shifted_copies(X, y, (2, 3))
     expected = [
         [0, 5, 0, 0, 0, 0],
         [0, 0, 0, 0, 5, 0],

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from nnfs import activations, optimizers
-from nnfs.datasets import data_generators
+from nnfs.datasets import data_generators, shifted_copies
 from nnfs.datasets.data_loaders import (
     _stratified_split,
     load_digits,
@@ -399,24 +399,6 @@ def _load_data(name, *, test_size, seed, samples, data_dir, download) -> _Data:
     return _Data(X_train, X_test, y_train, y_test, n_classes, class_names, image_shape)
 
 
-def _shifted_copies(X, y, image_shape):
-    """X and y with four more copies of each image, shifted by one pixel.
-
-    The shifts go down, up, right and left; the row or column moved in is
-    blank (0). Returns arrays five times as long, the originals first.
-    """
-    rows, cols = image_shape
-    images = X.reshape(-1, rows, cols)  # (n, rows, cols)
-    copies = [images]
-    for dy, dx in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-        shifted = np.zeros_like(images)
-        shifted[:, max(dy, 0) : rows + min(dy, 0), max(dx, 0) : cols + min(dx, 0)] = (
-            images[:, max(-dy, 0) : rows - max(dy, 0), max(-dx, 0) : cols - max(dx, 0)]
-        )
-        copies.append(shifted)
-    return np.concatenate(copies).reshape(-1, X.shape[1]), np.concatenate([y] * 5)
-
-
 def _standardizer(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and scale of each feature; the scale is floored at max / 4."""
     mean = X.mean(axis=0)
@@ -569,7 +551,7 @@ def _train(args) -> int:
         X_val, y_val = X_train[held_out], y_train[held_out]
         X_train, y_train = X_train[train], y_train[train]
     if augment:
-        X_train, y_train = _shifted_copies(X_train, y_train, data.image_shape)
+        X_train, y_train = shifted_copies(X_train, y_train, data.image_shape)
 
     if args.standardize:
         mean, scale = _standardizer(X_train)

@@ -61,6 +61,11 @@ class Sequential:
 
     Layer sizes are checked when the model is made: a Dense layer that does
     not accept the previous layer's output raises a ValueError naming both.
+    Shapes are followed from the first layer that declares its input, by
+    ``input_size`` (Dense) or by ``input_shape`` (convolution, pooling,
+    Flatten, Reshape: one sample's shape, such as ``(1, 28, 28)``); a model
+    whose first layer declares ``input_shape`` takes data of shape
+    ``(n_samples, *input_shape)``.
 
     Examples
     --------
@@ -379,6 +384,7 @@ class Sequential:
         metrics: tuple[str, ...] | list[str] = (),
         callbacks: list[Callback] | tuple[Callback, ...] = (),
         validation_split: float = 0.0,
+        validation_data: tuple[np.ndarray, np.ndarray] | None = None,
         sample_weight: np.ndarray | None = None,
         class_weight: dict | str | None = None,
         progress: bool | None = None,
@@ -420,6 +426,11 @@ class Sequential:
             evaluated after every epoch as ``"val_loss"`` (and ``"val_" + m``).
             It is drawn after a seeded shuffle and, for a classification loss
             (BCE or CCE), stratified by class.
+        validation_data : (X_val, y_val), optional
+            Held-out data of your own, evaluated after every epoch as
+            ``"val_loss"`` (and ``"val_" + m``); replaces ``validation_split``
+            (passing both is an error). Use it when the validation samples
+            must be chosen before augmenting the training set.
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative weight of each training sample in the loss.
         class_weight : dict of int to float, or "balanced", optional
@@ -503,6 +514,21 @@ class Sequential:
             doctor.check_setup(self, X, y)
         if check_bool(diagnostics, "diagnostics", where):
             callbacks = (*callbacks, doctor.TrainingDoctor())
+        if validation_data is not None:
+            if validation_split:
+                raise ValueError(
+                    f"{where}: pass validation_split or validation_data, not both"
+                )
+            if not (
+                isinstance(validation_data, tuple | list) and len(validation_data) == 2
+            ):
+                raise TypeError(
+                    f"{where}: validation_data must be a pair (X_val, y_val); got "
+                    f"{type(validation_data).__name__}"
+                )
+            evaluation_sets["val"] = self._check_data(
+                *validation_data, "validation_data[0]", "validation_data[1]", where
+            )
         if validation_split:
             train, held_out = self._validation_indices(
                 y, validation_split, order_source

@@ -12,6 +12,7 @@ Examples
 ((4, 2), (4, 1))
 """
 
+from nnfs.datasets.augmentation import shifted_copies
 from nnfs.datasets.data_generators import (
     generate_concentric_circles,
     generate_linear_data,
@@ -27,6 +28,7 @@ from nnfs.datasets.data_loaders import (
 )
 
 __all__ = [
+    "shifted_copies",
     "generate_XOR_gate",
     "generate_concentric_circles",
     "generate_linear_data",
