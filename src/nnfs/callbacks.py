@@ -79,26 +79,31 @@ class Callback:
         """Called after each training step with the batch loss."""
 
 
-def _monitor_mode(monitor: str, mode: str, where: str) -> str:
-    """Resolve mode "auto": accuracy-like keys are maximised, others minimised."""
-    if mode not in ("auto", "min", "max"):
-        raise ValueError(f"{where}: mode must be 'auto', 'min' or 'max'; got {mode!r}")
-    if mode != "auto":
-        return mode
-    return (
-        "max" if monitor.endswith(("accuracy", "f1", "precision", "recall")) else "min"
-    )
-
-
 class _Monitor(Callback):
-    """Shared bookkeeping of callbacks that track the best value of a log key."""
+    """Shared bookkeeping of callbacks that track the best value of a log key
+    (early stopping, checkpoints, learning-rate reduction on a plateau).
+
+    ``mode`` "auto" maximises keys ending in accuracy, f1, precision or
+    recall and minimises the rest.
+    """
+
+    # What the callback does when the monitored key is absent, for the warning.
+    _idle = "the callback does nothing"
 
     def __init__(self, monitor: str, mode: str, min_delta: float, where: str) -> None:
         super().__init__()
         if not isinstance(monitor, str):
             raise TypeError(f"{where}: monitor must be a str; got {monitor!r}")
+        if mode not in ("auto", "min", "max"):
+            raise ValueError(
+                f"{where}: mode must be 'auto', 'min' or 'max'; got {mode!r}"
+            )
         self.monitor = monitor
-        self.mode = _monitor_mode(monitor, mode, where)
+        self.mode = mode
+        if mode == "auto":
+            maximise = monitor.endswith(("accuracy", "f1", "precision", "recall"))
+            mode = "max" if maximise else "min"
+        self._maximise = mode == "max"
         self.min_delta = check_real(min_delta, "min_delta", where, low=0.0)
         self.best: float | None = None
         self._where = where
@@ -115,8 +120,8 @@ class _Monitor(Callback):
         if not self._warned:
             available = ", ".join(sorted(logs or {})) or "none"
             warnings.warn(
-                f"{self._where}: {self.monitor!r} is not in the epoch logs "
-                f"(available: {available}); the callback does nothing",
+                f"{self._where}: {self.monitor!r} is missing from the epoch logs "
+                f"or not finite (available: {available}); {self._idle}",
                 NNFSWarning,
                 stacklevel=3,
             )
@@ -126,9 +131,9 @@ class _Monitor(Callback):
     def _improved(self, value: float) -> bool:
         if self.best is None:
             return True
-        if self.mode == "min":
-            return value < self.best - self.min_delta
-        return value > self.best + self.min_delta
+        if self._maximise:
+            return value > self.best + self.min_delta
+        return value < self.best - self.min_delta
 
 
 class EarlyStopping(_Monitor):

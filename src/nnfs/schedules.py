@@ -21,14 +21,12 @@ epoch 0.
 from __future__ import annotations
 
 import math
-import warnings
 from abc import ABC, abstractmethod
 
 import numpy as np
 
 from nnfs._validation import check_int, check_real
-from nnfs.callbacks import Callback
-from nnfs.exceptions import NNFSWarning
+from nnfs.callbacks import Callback, _Monitor
 
 __all__ = [
     "CosineDecay",
@@ -313,7 +311,7 @@ class CosineDecay(LearningRateSchedule):
         }
 
 
-class ReduceLROnPlateau(Callback):
+class ReduceLROnPlateau(_Monitor):
     """Lower the learning rate when a monitored value stops improving.
 
     Parameters
@@ -374,6 +372,8 @@ class ReduceLROnPlateau(Callback):
     0.5
     """
 
+    _idle = "the learning rate is left as it is"
+
     def __init__(
         self,
         monitor: str = "val_loss",
@@ -384,39 +384,20 @@ class ReduceLROnPlateau(Callback):
         cooldown: int = 0,
         min_lr: float = 0.0,
     ) -> None:
-        super().__init__()
         where = "ReduceLROnPlateau"
-        if not isinstance(monitor, str):
-            raise TypeError(f"{where}: monitor must be a str; got {monitor!r}")
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(
-                f"{where}: mode must be 'auto', 'min' or 'max'; got {mode!r}"
-            )
-        self.monitor = monitor
-        self.mode = mode
+        super().__init__(monitor, mode, min_delta, where)
         self.factor = check_real(
             factor, "factor", where, low=0.0, high=1.0, low_open=True, high_open=True
         )
         self.patience = check_int(patience, "patience", where, minimum=0)
-        self.min_delta = check_real(min_delta, "min_delta", where, low=0.0)
         self.cooldown = check_int(cooldown, "cooldown", where, minimum=0)
         self.min_lr = check_real(min_lr, "min_lr", where, low=0.0)
-        if mode == "auto":
-            maximise = monitor.endswith(("accuracy", "f1", "precision", "recall"))
-            mode = "max" if maximise else "min"
-        self._maximise = mode == "max"
         self._reset()
 
     def _reset(self) -> None:
-        self.best = -math.inf if self._maximise else math.inf
+        super()._reset()
         self.wait = 0
         self.cooldown_counter = 0
-        self._warned = False
-
-    def _improved(self, value: float) -> bool:
-        if self._maximise:
-            return value > self.best + self.min_delta
-        return value < self.best - self.min_delta
 
     def on_train_begin(self, logs=None):
         _optimizer_of(self.model, "ReduceLROnPlateau")
@@ -427,25 +408,15 @@ class ReduceLROnPlateau(Callback):
         _record_lr(self.model, epoch, float(optimizer.lr))
 
     def on_epoch_end(self, epoch, logs=None):
-        value = (logs or {}).get(self.monitor)
-        if value is None or not np.isfinite(value):
-            if not self._warned:
-                available = ", ".join(sorted(logs or {})) or "none"
-                warnings.warn(
-                    f"ReduceLROnPlateau: {self.monitor!r} is missing from the "
-                    f"epoch logs or not finite (available: {available}); the "
-                    "learning rate is left as it is",
-                    NNFSWarning,
-                    stacklevel=2,
-                )
-                self._warned = True
+        value = self._current(logs)
+        if value is None:
             return
 
         cooling = self.cooldown_counter > 0
         if cooling:
             self.cooldown_counter -= 1
-        if self._improved(float(value)):
-            self.best = float(value)
+        if self._improved(value):
+            self.best = value
             self.wait = 0
         elif not cooling:
             self.wait += 1
