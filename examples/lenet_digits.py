@@ -13,33 +13,17 @@ The network: two 3x3 convolutions ("same" padding keeps the 8x8 size), one
 LeNet pools after each convolution; on 8x8 images a second pooling would
 leave 2x2 maps, so this one pools once. The training set is enlarged with
 copies shifted by one pixel up, down, left and right (a digit moved by a
-pixel is still the same digit), and the last two epochs run at a tenth of
-the learning rate.
+pixel is still the same digit; ``nnfs.datasets.shifted_copies``), and the
+last two epochs run at a tenth of the learning rate.
 """
-
-import numpy as np
 
 from nnfs.activations import ReLU, Softmax
 from nnfs.conv import Conv2D, MaxPool2D
-from nnfs.datasets import load_digits
+from nnfs.datasets import load_digits, shifted_copies
 from nnfs.layers import Dense, Flatten
 from nnfs.losses import CCE
 from nnfs.model import Sequential
 from nnfs.optimizers import SGD
-
-SHIFTS = [(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)]  # (rows, columns)
-
-
-def shifted(images: np.ndarray, dy: int, dx: int) -> np.ndarray:
-    """Images (N, C, H, W) moved by ``dy`` rows and ``dx`` columns, zero-filled."""
-    height, width = images.shape[2:]
-    out = np.zeros_like(images)
-    target_rows = slice(max(dy, 0), height + min(dy, 0))
-    target_cols = slice(max(dx, 0), width + min(dx, 0))
-    source_rows = slice(max(-dy, 0), height + min(-dy, 0))
-    source_cols = slice(max(-dx, 0), width + min(-dx, 0))
-    out[:, :, target_rows, target_cols] = images[:, :, source_rows, source_cols]
-    return out
 
 
 def build_model() -> Sequential:
@@ -63,10 +47,9 @@ def build_model() -> Sequential:
 
 def main() -> float:
     X_train, X_test, y_train, y_test = load_digits(test_size=0.2, seed=0)
-    X_train = X_train.reshape(-1, 1, 8, 8)  # (1438, 1, 8, 8): channels first
+    X_train, y_train = shifted_copies(X_train, y_train, (8, 8))  # 5 x 1438 rows
+    X_train = X_train.reshape(-1, 1, 8, 8)  # (7190, 1, 8, 8): channels first
     X_test = X_test.reshape(-1, 1, 8, 8)  # (359, 1, 8, 8)
-    X_train = np.concatenate([shifted(X_train, dy, dx) for dy, dx in SHIFTS])
-    y_train = np.concatenate([y_train] * len(SHIFTS))
 
     model = build_model()
     model.summary()

@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 from nnfs import conv as conv_module
+from nnfs import doctor
 from nnfs.activations import ReLU, Softmax, Tanh
 from nnfs.conv import (
     AvgPool2D,
@@ -944,6 +945,17 @@ def test_model_fits_predicts_and_evaluates_images():
     assert scores["accuracy"] == pytest.approx(
         np.mean(y_pred.argmax(axis=1) == y), abs=1e-12
     )
+
+
+def test_training_doctor_covers_convolutions():
+    rng = np.random.default_rng(2)
+    X, y = rng.standard_normal((12, 1, 6, 6)), rng.integers(0, 4, 12)
+    model = small_cnn()
+    history = model.fit(X, y, 2, batch_size=6, debug_flag=False, diagnostics=True)
+    for key in ("conv2d_0.W:grad_norm", "conv2d_0.b:update_ratio", "relu_1:dead"):
+        values = history[f"doctor:{key}"]
+        assert values.shape == (2,) and np.isfinite(values).all(), key
+    assert isinstance(doctor.diagnose(history), str)
 
 
 def test_model_summary_shows_every_shape(capsys):

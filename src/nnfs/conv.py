@@ -920,11 +920,7 @@ class GlobalAveragePooling(BaseLayer):
                 "GlobalAveragePooling expected samples of shape (channels, ...) "
                 f"with at least one spatial axis, got samples of shape {input_shape}"
             )
-        if self.input_shape is not None and tuple(input_shape) != self.input_shape:
-            raise ValueError(
-                "GlobalAveragePooling was declared with input_shape="
-                f"{self.input_shape}, got samples of shape {input_shape}"
-            )
+        _check_declared(self, input_shape)
         return (input_shape[0],)
 
     def get_config(self) -> dict:
