@@ -5,12 +5,14 @@ exact gradient; :class:`~nnfs.model.Sequential` chains them.
 
 Modules
 -------
-layers, activations, initializers, losses, optimizers, schedules, model,
-metrics, utils, datasets, gradcheck, io (saving and loading models).
+layers, conv (convolution and pooling), activations, initializers, losses,
+optimizers, schedules, model, metrics, utils, datasets, gradcheck, io (saving
+and loading models).
 """
 
 from nnfs import (
     activations,
+    conv,
     datasets,
     initializers,
     io,
@@ -33,6 +35,7 @@ __all__ = [
     "Sequential",
     "activations",
     "check_gradients",
+    "conv",
     "datasets",
     "initializers",
     "io",

@@ -38,6 +38,24 @@ class BaseActivation(BaseLayer):
     init_hint : {"he", "glorot"}
         Weight initialisation that suits a Dense layer placed before this
         activation: He for the ReLU family, Glorot for saturating functions.
+
+    Examples
+    --------
+    The softsign ``x / (1 + |x|)``, whose derivative is ``1 / (1 + |x|)**2``:
+
+    >>> import numpy as np
+    >>> class Softsign(BaseActivation):
+    ...     layer_name = "softsign"
+    ...     def _forward(self, X, out):
+    ...         return np.divide(X, 1 + np.abs(X), out=out)
+    ...     def _backward(self, grad, out):
+    ...         return np.multiply(grad, 1 / (1 + np.abs(self.X_input)) ** 2, out=out)
+    >>> Softsign().forward(np.array([[-3.0, 0.0, 1.0]]))
+    array([[-0.75,  0.  ,  0.5 ]])
+    >>> from nnfs import check_gradients
+    >>> X = np.random.default_rng(0).normal(size=(4, 3))
+    >>> check_gradients(Softsign(), X, verbose=False).passed
+    True
     """
 
     init_hint = "glorot"

@@ -218,9 +218,10 @@ def diagnose(history: dict[str, np.ndarray]) -> str:
     Parameters
     ----------
     history : dict of str to ndarray
-        The history of ``fit``, ideally with ``diagnostics=True`` (the
-        ``"doctor:..."`` entries); ``model.history`` holds it even after
-        training raised.
+        The history of ``fit``: ``"loss"`` of shape (N_epochs, n_batches) and,
+        ideally, with ``diagnostics=True``, the ``"doctor:..."`` entries of
+        shape (N_epochs,); ``model.history`` holds it even after training
+        raised.
 
     Returns
     -------

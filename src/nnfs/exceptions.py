@@ -12,13 +12,44 @@ __all__ = ["ModelFileError", "NNFSWarning", "SetupWarning"]
 
 
 class NNFSWarning(UserWarning):
-    """Base category of every warning nnfs issues (filter it to silence them)."""
+    """Base category of every warning nnfs issues (filter it to silence them).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from nnfs.exceptions import NNFSWarning, SetupWarning
+    >>> issubclass(SetupWarning, NNFSWarning)
+    True
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", NNFSWarning)  # every nnfs warning
+    ...     warnings.warn("quiet", SetupWarning)
+    """
 
 
 class SetupWarning(NNFSWarning):
-    """A suspicious combination found before training starts (a Softmax
-    trained with MSE, labels given to a loss that wants one-hot rows, inputs
-    far from unit scale, an extreme learning rate)."""
+    """A suspicious combination found before training starts.
+
+    Issued by :func:`nnfs.doctor.check_setup`, which ``fit`` runs first: a
+    Softmax trained with MSE, labels given to a loss that wants one-hot rows,
+    inputs far from unit scale, an extreme learning rate.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> from nnfs.activations import Softmax
+    >>> from nnfs.layers import Dense
+    >>> from nnfs.losses import MSE
+    >>> from nnfs.model import Sequential
+    >>> from nnfs.optimizers import SGD
+    >>> model = Sequential([Dense(2, 2, seed=0), Softmax()], MSE(), SGD())
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", SetupWarning)
+    ...     _ = model.fit(np.zeros((4, 2)), np.eye(2)[[0, 1, 0, 1]], 1,
+    ...                   debug_flag=False)
+    >>> caught[0].category.__name__
+    'SetupWarning'
+    """
 
 
 class ModelFileError(ValueError):

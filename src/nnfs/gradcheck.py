@@ -62,6 +62,16 @@ class ParameterCheck:
         Largest ``|analytic - numerical| / max(|numerical|, atol)``.
     passed : bool
         Whether every entry satisfied ``|a - n| <= atol + rtol |n|``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnfs.layers import Dense
+    >>> X = np.random.default_rng(0).normal(size=(4, 3))
+    >>> result = check_gradients(Dense(3, 2, seed=0), X, verbose=False)
+    >>> check = result.checks[1]  # the weights, after the input X
+    >>> check.name, check.shape, check.n_checked, check.passed
+    ('dense.W', (3, 2), 6, True)
     """
 
     name: str
@@ -77,6 +87,27 @@ class GradientCheckResult:
     """Every array checked, with the settings used.
 
     ``passed`` is True when every array passed. ``str(result)`` is a table.
+
+    Attributes
+    ----------
+    checks : list of ParameterCheck
+        One per array: the input (``"X"`` or ``"y_pred"``), then each
+        parameter in layer order.
+    dtype : str
+        Dtype of the analytic gradient, ``"float64"`` or ``"float32"``.
+    rtol, atol : float
+        Tolerances of ``|a - n| <= atol + rtol |n|``.
+    h : float
+        Finite-difference step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nnfs.losses import MSE
+    >>> y_pred = np.array([[0.5], [2.0]])
+    >>> result = check_gradients(MSE(), y_pred, np.zeros((2, 1)), verbose=False)
+    >>> result.passed, [check.name for check in result.checks]
+    (True, ['y_pred'])
     """
 
     checks: list[ParameterCheck] = field(default_factory=list)
@@ -87,6 +118,7 @@ class GradientCheckResult:
 
     @property
     def passed(self) -> bool:
+        """True when every array passed its check."""
         return all(check.passed for check in self.checks)
 
     def __str__(self) -> str:
@@ -137,7 +169,7 @@ def check_gradients(
     X : array-like
         For a layer or model, the input batch of shape (n_samples, ...). For a
         loss, ``y_pred`` of shape (n_samples, n_outputs).
-    y : array-like, optional
+    y : array-like of shape (n_samples, n_outputs) or (n_samples,), optional
         Targets: required for a loss and for a model, unused for a layer.
     dtype : float32 or float64, default=float64
         Precision of the analytic gradient. The numerical one is always

@@ -50,6 +50,33 @@ class BaseLayer(ABC):
     ``None`` until the first ``backward``. Arrays that are not trained but
     must be saved (running statistics, say) are listed in ``state_names``.
     ``get_config`` returns the constructor arguments that rebuild the layer.
+
+    Examples
+    --------
+    A layer that scales its input by a trained factor ``a``: ``y = a * X``,
+    so ``dL/da = sum(G * X)`` and ``dL/dX = a * G``.
+
+    >>> import numpy as np
+    >>> class Scale(BaseLayer):
+    ...     layer_name = "scale"
+    ...     param_names = ("a",)
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.a, self.da = np.ones(1), None
+    ...     def forward(self, X_input):
+    ...         self.X_input = X_input
+    ...         return self.a * X_input
+    ...     def backward(self, grad_next):
+    ...         self.da = np.array([np.sum(grad_next * self.X_input)])
+    ...         return self.a * grad_next
+    >>> layer = Scale()
+    >>> layer.index = 0
+    >>> layer.name, [name for name, _, _ in layer.trainable]
+    ('scale_0', ['a'])
+    >>> from nnfs import check_gradients
+    >>> X = np.random.default_rng(0).normal(size=(3, 2))
+    >>> check_gradients(layer, X, verbose=False).passed
+    True
     """
 
     layer_name = "layer"
@@ -65,6 +92,7 @@ class BaseLayer(ABC):
 
     @property
     def name(self) -> str:
+        """``f"{layer_name}_{index}"``, such as ``"dense_0"``."""
         return f"{self.layer_name}_{self.index}"
 
     @abstractmethod
@@ -108,6 +136,7 @@ class BaseLayer(ABC):
 
     @property
     def trainable(self) -> list[tuple[str, np.ndarray, np.ndarray]] | None:
+        """``(name, parameter, gradient)`` for each parameter, or None."""
         if not self.param_names:
             return None
         return [
@@ -116,8 +145,10 @@ class BaseLayer(ABC):
         ]
 
     def get_config(self) -> dict:
-        """Constructor arguments, as JSON-friendly values, that rebuild the
-        layer (weights aside)."""
+        """Constructor arguments, as JSON-friendly values, that rebuild the layer.
+
+        The weights are not part of it; saving stores them separately.
+        """
         return {}
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -572,6 +603,7 @@ class Dropout(BaseLayer):
 
     @property
     def fix_mask(self) -> bool:
+        """Whether training ``forward`` reuses ``mask`` instead of drawing anew."""
         return self._fix_mask
 
     @fix_mask.setter

@@ -53,6 +53,22 @@ class Loss(ABC):
     where ``l_i`` is the loss of sample ``i`` (its mean over outputs for MSE,
     MAE, Huber and BCE; its sum over classes for CCE), and each row of the
     gradient is scaled by its ``w_i``. Weights of 1 give the plain loss.
+
+    Examples
+    --------
+    Every loss is used the same way: ``forward`` gives the value, then
+    ``backward`` its gradient with respect to ``y_pred``.
+
+    >>> import numpy as np
+    >>> loss = MSE()
+    >>> loss.forward(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]))
+    2.5
+    >>> loss.backward()  # 2 (y_pred - y_true) / 2
+    array([[1.],
+           [2.]])
+    >>> loss.forward(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]]),
+    ...              sample_weight=np.array([1.0, 0.0]))  # (1 * 1 + 0 * 4) / 2
+    0.5
     """
 
     fused_activation: type | None = None
@@ -369,6 +385,7 @@ class BCE(Loss):
 
     @property
     def fused_activation(self):
+        """:class:`~nnfs.activations.Sigmoid`, or None with ``from_logits``."""
         return None if self.from_logits else Sigmoid
 
     def _check_predictions(self, y_pred, where):
@@ -447,6 +464,7 @@ class CCE(Loss):
 
     @property
     def fused_activation(self):
+        """:class:`~nnfs.activations.Softmax`, or None with ``from_logits``."""
         return None if self.from_logits else Softmax
 
     def _check_predictions(self, y_pred, where):

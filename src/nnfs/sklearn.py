@@ -49,9 +49,6 @@ from nnfs.model import Sequential
 
 __all__ = ["EXPECTED_FAILED_CHECKS", "NNClassifier", "NNRegressor"]
 
-#: scikit-learn estimator checks that the estimators of this module fail by
-#: design, with the reason; pass it to ``check_estimator`` or
-#: ``parametrize_with_checks`` as ``expected_failed_checks``.
 EXPECTED_FAILED_CHECKS = {
     "check_sample_weight_equivalence_on_dense_data": (
         "training is mini-batch gradient descent over shuffled batches: a "
@@ -61,6 +58,17 @@ EXPECTED_FAILED_CHECKS = {
         "MLPClassifier is listed for the same check)"
     ),
 }
+"""The scikit-learn estimator checks these estimators fail by design.
+
+A dict from check name to the reason; pass it to ``check_estimator`` or
+``parametrize_with_checks`` as ``expected_failed_checks``.
+
+Examples
+--------
+>>> from nnfs.sklearn import EXPECTED_FAILED_CHECKS
+>>> list(EXPECTED_FAILED_CHECKS)
+['check_sample_weight_equivalence_on_dense_data']
+"""
 
 # scikit-learn's names for the activations of its MLP, next to nnfs's own.
 _ACTIVATION_ALIASES = {"identity": "linear", "logistic": "sigmoid"}

@@ -593,6 +593,30 @@ def load_fashion_mnist(
     1 trouser, 2 pullover, 3 dress, 4 coat, 5 sandal, 6 shirt, 7 sneaker,
     8 bag, 9 ankle boot.
 
+    Parameters
+    ----------
+    cache_dir : str or path, optional
+        Cache root, as in :func:`load_mnist`.
+    download : bool, default=False
+        Fetch missing files from the mirrors, checked against the published
+        SHA-256 before they are kept.
+    split : bool, default=False
+        Return the standard 60,000 / 10,000 train / test split.
+    dtype : float32 or float64, default=np.float32
+        Dtype of the returned arrays.
+    scale : bool, default=True
+        Divide the pixels by 255 to get values in [0, 1]; else 0..255.
+
+    Returns
+    -------
+    X : ndarray of shape (70000, 784)
+        One flattened image per row, training images first.
+    y : ndarray of shape (70000, 1)
+        The class of each row, 0..9, as a float.
+    X_train, X_test, y_train, y_test : ndarray
+        With ``split=True``: shapes (60000, 784), (10000, 784), (60000, 1)
+        and (10000, 1).
+
     Notes
     -----
     Source: H. Xiao, K. Rasul and R. Vollgraf (Zalando Research),
