@@ -182,3 +182,25 @@ def test_bce_model_gets_no_label_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_setup(model, X, (y == 1).astype(float))
+
+
+def test_findings_follow_the_layer_order_past_ten_layers():
+    # Alphabetically "relu_11" sorts before "relu_3"; the report must not.
+    history = {
+        "loss": np.ones((3, 1)),
+        "doctor:relu_3:dead": np.full(3, 0.9),
+        "doctor:relu_11:dead": np.full(3, 0.8),
+    }
+    report = diagnose(history)
+    assert report.index("relu_3:") < report.index("relu_11:"), report
+
+
+def test_the_scale_check_flags_one_huge_value_and_spares_unit_data():
+    X, y = _blobs()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_setup(_mlp(ReLU(), 0.1), X, y)
+    X = X.copy()
+    X[7, 2] = -5e3  # one entry far out is enough: the maximum sees every entry
+    with pytest.warns(SetupWarning, match=r"largest \|x\| 5e\+03"):
+        check_setup(_mlp(ReLU(), 0.1), X, y)
