@@ -1252,3 +1252,20 @@ def test_property_a_zero_gradient_leaves_parameters_unchanged(values, make):
     for _ in range(2):
         optimizer.step([("w", w, np.zeros_like(w))])
     np.testing.assert_array_equal(w, values)
+
+
+def test_state_changed_after_training_started_is_checked_again():
+    # The check is skipped only while the state is, object for object, the
+    # one already checked: swapping an array in or the whole dict is seen.
+    optimizer = SGD(lr=0.1, momentum=0.9)
+    w = np.ones(2)
+    optimizer.update("w", w, np.ones(2))
+    optimizer.state["w"]["velocity"] = np.zeros(3)
+    with pytest.raises(ValueError, match=r"state 'velocity' of 'w' must be .*\(3,\)"):
+        optimizer.update("w", w, np.ones(2))
+    optimizer.state["w"] = {"velocity": np.zeros(3)}
+    with pytest.raises(ValueError, match=r"state 'velocity' of 'w' must be .*\(3,\)"):
+        optimizer.update("w", w, np.ones(2))
+    optimizer.state["w"] = {"velocity": np.full(2, 0.5)}
+    optimizer.update("w", w, np.ones(2))  # v = 0.9 * 0.5 + 1 = 1.45
+    np.testing.assert_allclose(w, 1.0 - 0.1 * 1.0 - 0.1 * 1.45)

@@ -33,6 +33,18 @@ from nnfs._validation import check_bool, check_real
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "BaseOptimizer", "RMSprop"]
 
 
+def _unchanged(checked: tuple | None, state, parameters: np.ndarray) -> bool:
+    """Whether ``state`` is, object for object, the state checked against
+    ``parameters`` before (``checked`` holds the objects themselves, so no id
+    is reused while it lives)."""
+    if checked is None or checked[0] != parameters.shape or checked[1] is not state:
+        return False
+    values = tuple(state.values())
+    return len(values) == len(checked) - 2 and all(
+        value is seen for value, seen in zip(values, checked[2:], strict=False)
+    )
+
+
 class BaseOptimizer(ABC):
     """Template for optimizers, with gradient clipping shared by all of them.
 
@@ -99,6 +111,9 @@ class BaseOptimizer(ABC):
         )
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self._scratch_space: dict[tuple[str, str], np.ndarray] = {}
+        # The state of each parameter as last checked (see _identity), so
+        # the check runs when the state changes hands, not on every step.
+        self._checked_state: dict[str, tuple] = {}
 
     def update(
         self, param_id: str, parameters: np.ndarray, gradients: np.ndarray
@@ -201,30 +216,31 @@ class BaseOptimizer(ABC):
 
         The sum may be infinite (overflow) although every entry is finite.
         """
-        where = f"{where} of {param_id!r}"
         if not isinstance(parameters, np.ndarray):
             raise TypeError(
-                f"{where}: parameters must be a numpy.ndarray; got "
-                f"{type(parameters).__name__}"
+                f"{where} of {param_id!r}: parameters must be a numpy.ndarray; "
+                f"got {type(parameters).__name__}"
             )
         if gradients is None:
             raise RuntimeError(
-                f"{where}: no gradient has been computed; run backward first"
+                f"{where} of {param_id!r}: no gradient has been computed; run "
+                "backward first"
             )
         if not isinstance(gradients, np.ndarray) or gradients.shape != parameters.shape:
             shape = getattr(gradients, "shape", type(gradients).__name__)
             raise ValueError(
-                f"{where}: gradients must have the parameter shape "
-                f"{parameters.shape}; got {shape}"
+                f"{where} of {param_id!r}: gradients must have the parameter "
+                f"shape {parameters.shape}; got {shape}"
             )
-        # A sum of squares (one BLAS call) is finite whenever every entry is,
-        # barring overflow, which the exact element-wise test then rules out.
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = np.vdot(gradients, gradients)
+        # A sum of squares (one BLAS call, which never warns) is finite
+        # whenever every entry is, barring overflow, which the exact
+        # element-wise test then rules out.
+        total = np.vdot(gradients, gradients)
         if not np.isfinite(total) and not np.isfinite(gradients).all():
             raise FloatingPointError(
-                f"{where}: the gradient contains NaN or infinity; parameters "
-                "were left unchanged (a smaller learning rate often helps)"
+                f"{where} of {param_id!r}: the gradient contains NaN or infinity; "
+                "parameters were left unchanged (a smaller learning rate often "
+                "helps)"
             )
         return float(total)
 
@@ -273,7 +289,14 @@ class BaseOptimizer(ABC):
         state = self.state.get(param_id)
         if state is None:
             state = self.state[param_id] = self._init_state(parameters)
+        elif _unchanged(self._checked_state.get(param_id), state, parameters):
             return state
+        else:
+            self._check_state(param_id, state, parameters)
+        self._checked_state[param_id] = (parameters.shape, state, *state.values())
+        return state
+
+    def _check_state(self, param_id: str, state, parameters: np.ndarray) -> None:
         expected = self._state_names()
         if not isinstance(state, dict) or set(state) != set(expected):
             found = sorted(state) if isinstance(state, dict) else type(state).__name__
@@ -289,7 +312,6 @@ class BaseOptimizer(ABC):
                     f"{type(self).__name__}: state {name!r} of {param_id!r} must "
                     f"be an array of shape {shape}; got {found}"
                 )
-        return state
 
     def _init_state(self, parameters: np.ndarray) -> dict:
         """Fresh state of one parameter (zeros; a step count of 0)."""
