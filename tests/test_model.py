@@ -268,6 +268,23 @@ def test_update_weights_before_backward_raises():
         model.update_weights()
 
 
+def test_a_model_without_parameters_is_refused_before_training():
+    # Activations alone have nothing for the optimizer to update (RELIABILITY
+    # O3: an empty parameter list is an error, not a silent no-op).
+    model = Sequential([Tanh(), Softmax()], CCE(), SGD(lr=0.1))
+    X, y = blobs(6)
+    X = np.hstack([X, X[:, :1]])  # 3 columns for 3 classes
+    with pytest.raises(
+        ValueError,
+        match=r"Sequential.fit: the model has no trainable parameters; expected "
+        r"at least one layer with weights .*; got tanh_0, softmax_1",
+    ):
+        model.fit(X, y, 1, debug_flag=False)
+    model.compute_gradients(X, y)
+    with pytest.raises(ValueError, match=r"Sequential.update_weights: the model"):
+        model.update_weights()
+
+
 @pytest.mark.parametrize(
     ("dtype", "logit", "atol"), [(np.float64, 400.0, 1e-15), (np.float32, 60.0, 1e-7)]
 )

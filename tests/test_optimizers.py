@@ -194,9 +194,10 @@ def test_step_rejects_the_same_array_twice_o3():
     np.testing.assert_array_equal(w, 1.0)
 
 
-def test_step_with_empty_list_is_a_no_op():
+def test_step_rejects_an_empty_list_o3():
     optimizer = SGD(lr=0.1, momentum=0.9)
-    optimizer.step([])
+    with pytest.raises(ValueError, match=r"SGD.step: params is empty; expected at"):
+        optimizer.step([])
     assert optimizer.state == {}
 
 

@@ -276,15 +276,30 @@ class Sequential:
 
         Every gradient is checked before any parameter changes, so a NaN
         gradient leaves the whole model as it was.
+
+        Raises
+        ------
+        ValueError
+            If no layer has trainable parameters.
+        RuntimeError, FloatingPointError
+            As for :meth:`BaseOptimizer.step`.
         """
         self._require("update_weights", optimizer=True)
         params = [
             (f"{layer.name}.{param_name}", param, grad)
             for layer in self.layers
-            if layer.trainable
-            for param_name, param, grad in layer.trainable
+            for param_name, param, grad in layer.trainable or ()
         ]
+        if not params:
+            raise ValueError(self._nothing_to_train("update_weights"))
         self.optimizer.step(params)
+
+    def _nothing_to_train(self, method: str) -> str:
+        return (
+            f"Sequential.{method}: the model has no trainable parameters; "
+            "expected at least one layer with weights (Dense, Conv2D, "
+            f"BatchNorm, ...); got {', '.join(layer.name for layer in self.layers)}"
+        )
 
     def compute_gradients(self, X_inputs: np.ndarray, y_true: np.ndarray) -> float:
         """One forward and one backward pass, without an update.
@@ -463,7 +478,8 @@ class Sequential:
         Raises
         ------
         ValueError, TypeError
-            For bad arguments, before any weight changes.
+            For bad arguments, or a model with no trainable parameters,
+            before any weight changes.
         FloatingPointError
             If the loss or a gradient becomes NaN or infinite; the message
             names the epoch, the batch and the first layer whose output was not
@@ -478,6 +494,8 @@ class Sequential:
         """
         self._require("fit", loss=True, optimizer=True)
         where = "Sequential.fit"
+        if not any(layer.trainable for layer in self.layers):
+            raise ValueError(self._nothing_to_train("fit"))
         N_epochs = check_int(N_epochs, "N_epochs", where)
         batch_size = check_int(batch_size, "batch_size", where, minimum=None)
         if batch_size != -1 and batch_size < 1:

@@ -159,9 +159,9 @@ class BaseOptimizer(ABC):
         Parameters
         ----------
         params : list of (param_id, parameters, gradients)
-            As for :meth:`update`. If any gradient is invalid, nothing is
-            updated. An empty list is a no-op. With ``clipnorm``, the norm is
-            taken over all these gradients together.
+            As for :meth:`update`, at least one. If any gradient is invalid,
+            nothing is updated. With ``clipnorm``, the norm is taken over all
+            these gradients together.
 
         Raises
         ------
@@ -169,8 +169,10 @@ class BaseOptimizer(ABC):
             If ``params`` is not a list or tuple of 3-tuples, or as for
             :meth:`update`.
         ValueError
-            If a ``param_id`` or a parameter array appears twice (it would be
-            updated twice in one step), or as for :meth:`update`.
+            If ``params`` is empty (there is nothing to update, which is
+            always a mistake in the caller), if a ``param_id`` or a parameter
+            array appears twice (it would be updated twice in one step), or as
+            for :meth:`update`.
         RuntimeError, FloatingPointError
             As for :meth:`update`.
         """
@@ -179,6 +181,11 @@ class BaseOptimizer(ABC):
             raise TypeError(
                 f"{where}: params must be a list of (param_id, parameters, "
                 f"gradients) tuples; got {type(params).__name__}"
+            )
+        if not params:
+            raise ValueError(
+                f"{where}: params is empty; expected at least one (param_id, "
+                "parameters, gradients) tuple"
             )
         seen_ids: set[str] = set()
         seen_arrays: dict[int, str] = {}
