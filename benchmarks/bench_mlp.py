@@ -9,10 +9,13 @@ Contestants, each in a fresh subprocess so that memory peaks do not mix:
 - ``nnfs``     this project;
 - ``torch``    PyTorch on the CPU, same architecture, batch and thread count;
 - ``sklearn``  scikit-learn's MLPClassifier (one epoch of its SGD solver);
+- ``numpy``    the whole training step written out as plain NumPy statements
+               in one loop, with no framework around it: what NumPy itself
+               costs for this job, beyond the matrix products;
 - ``floor``    the same matrix products alone in NumPy: the cost no NumPy
                implementation can avoid.
 
-Runs are interleaved (nnfs, torch, sklearn, floor, nnfs, ...) and each figure
+Runs are interleaved (nnfs, torch, sklearn, numpy, floor, nnfs, ...) and each figure
 is the median of ``--repeats`` runs. Missing packages are skipped. Usage::
 
     python benchmarks/bench_mlp.py                 # float32 and float64
@@ -147,6 +150,78 @@ def _run_sklearn(dtype_name):
     return train, predict, _peak_rss_mb() - baseline, None
 
 
+def _run_numpy(dtype_name):
+    """The same epoch as plain NumPy statements: every product, bias, ReLU,
+    the fused Softmax + CCE gradient and the momentum update, in place where
+    NumPy allows it, with no layer objects, checks or bookkeeping."""
+    import numpy as np
+
+    dtype = np.dtype(dtype_name)
+    baseline = _rss_mb()
+    X, y = _data(np, dtype)
+    rng = np.random.default_rng(1)
+    pairs = list(zip(SIZES[:-1], SIZES[1:], strict=True))
+    weights = [
+        (rng.standard_normal((n_in, n_out)) * np.sqrt(2 / n_in)).astype(dtype)
+        for n_in, n_out in pairs
+    ]
+    biases = [np.zeros((1, n_out), dtype=dtype) for _, n_out in pairs]
+    params = weights + biases
+    velocities = [np.zeros_like(p) for p in params]
+    steps = [np.empty_like(p) for p in params]
+    lr, momentum = dtype.type(LR), dtype.type(MOMENTUM)
+
+    start = time.perf_counter()
+    order = np.random.default_rng(0).permutation(N_SAMPLES)
+    for first in range(0, N_SAMPLES, BATCH):
+        index = order[first : first + BATCH]
+        rows = np.arange(len(index))
+        outputs = [X[index]]
+        for layer, (W, b) in enumerate(zip(weights, biases, strict=True)):
+            z = outputs[-1] @ W
+            z += b
+            if layer + 1 < len(weights):
+                np.maximum(z, 0, out=z)
+            outputs.append(z)
+        p = outputs[-1]  # softmax, in place
+        p -= p.max(axis=1, keepdims=True)
+        np.exp(p, out=p)
+        p /= p.sum(axis=1, keepdims=True)
+        labels = y[index]
+        float(-np.log(np.maximum(p[rows, labels], 1e-7)).mean())  # the loss
+        grad = p
+        grad[rows, labels] -= 1
+        grad /= len(index)
+        grads_W, grads_b = [], []
+        for layer in reversed(range(len(weights))):
+            grads_W.insert(0, outputs[layer].T @ grad)
+            grads_b.insert(0, grad.sum(axis=0, keepdims=True))
+            if layer:
+                grad = grad @ weights[layer].T
+                grad *= outputs[layer] > 0
+        for param, g, v, step in zip(
+            params, grads_W + grads_b, velocities, steps, strict=True
+        ):
+            v *= momentum
+            v += g
+            np.multiply(v, lr, out=step)
+            param -= step
+    train = time.perf_counter() - start
+    start = time.perf_counter()
+    for first in range(0, N_SAMPLES, 1024):
+        out = X[first : first + 1024]
+        for layer, (W, b) in enumerate(zip(weights, biases, strict=True)):
+            out = out @ W
+            out += b
+            if layer + 1 < len(weights):
+                np.maximum(out, 0, out=out)
+        out -= out.max(axis=1, keepdims=True)
+        np.exp(out, out=out)
+        out /= out.sum(axis=1, keepdims=True)
+    predict = time.perf_counter() - start
+    return train, predict, _peak_rss_mb() - baseline, None
+
+
 def _run_floor(dtype_name):
     """The matrix products nnfs performs in one epoch, nothing else: per batch,
     a forward product and a weight-gradient product for every layer, and an
@@ -186,9 +261,16 @@ RUNNERS = {
     "nnfs": _run_nnfs,
     "torch": _run_torch,
     "sklearn": _run_sklearn,
+    "numpy": _run_numpy,
     "floor": _run_floor,
 }
-MODULES = {"nnfs": "nnfs", "torch": "torch", "sklearn": "sklearn", "floor": "numpy"}
+MODULES = {
+    "nnfs": "nnfs",
+    "torch": "torch",
+    "sklearn": "sklearn",
+    "numpy": "numpy",
+    "floor": "numpy",
+}
 
 
 def _available(name: str) -> bool:
@@ -229,10 +311,16 @@ def _report(dtype_name: str, results: dict) -> None:
             f"{name:8} {figures['train']:9.3f} {figures['predict']:10.3f} "
             f"{figures['peak']:9.1f}"
         )
+    if "numpy" in med and "floor" in med:
+        print(
+            "numpy / floor: train "
+            f"{med['numpy']['train'] / med['floor']['train']:.2f}x,"
+            f" predict {med['numpy']['predict'] / med['floor']['predict']:.2f}x"
+        )
     ours = med.get("nnfs")
     if ours is None:
         return
-    for other in ("torch", "sklearn", "floor"):
+    for other in ("torch", "sklearn", "numpy", "floor"):
         if other in med:
             print(
                 f"nnfs / {other}: train {ours['train'] / med[other]['train']:.2f}x, "

@@ -125,15 +125,16 @@ def check_setup(model: Sequential, X: np.ndarray, y: np.ndarray) -> list[str]:
     return problems
 
 
-def _scale_and_spread(X: np.ndarray, sample: int = 4096) -> tuple[float, float]:
+def _scale_and_spread(X: np.ndarray, sample: int = 65536) -> tuple[float, float]:
     """Largest |x| over all of ``X``, and the standard deviation of a sample.
 
     The largest magnitude comes from ``max`` and ``min``, which allocate
     nothing (``np.abs(X)`` would copy the whole data set). The deviation is
-    taken over at most ``sample`` evenly spaced samples, in float64: the
-    warning it feeds is about orders of magnitude, which a sample of a few
-    thousand rows settles, and a full pass would cost a sizeable share of a
-    training epoch on a large data set.
+    taken over evenly spaced rows holding at most ``sample`` values (at least
+    one row), accumulated in float64: the warning it feeds is about orders of
+    magnitude, which some ten thousand values settle. A larger sample, or a
+    float64 copy of it, would cost a sizeable share of a training epoch on a
+    data set the size of MNIST, since fresh memory is slow to touch.
 
     >>> _scale_and_spread(np.array([[1.0, -3.0], [1.0, 5.0]]))
     (5.0, 2.8284271247461903)
@@ -143,8 +144,9 @@ def _scale_and_spread(X: np.ndarray, sample: int = 4096) -> tuple[float, float]:
     if X.size == 0:
         return 0.0, 0.0
     scale = max(float(X.max()), -float(X.min()))
-    rows = X[:: -(-X.shape[0] // sample)].astype(np.float64)
-    return scale, float(rows.std())
+    n_rows = max(1, sample // (X.size // X.shape[0]))
+    rows = X[:: -(-X.shape[0] // n_rows)]
+    return scale, float(rows.std(dtype=np.float64))
 
 
 def _looks_binary(y: np.ndarray) -> bool:
