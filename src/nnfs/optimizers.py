@@ -111,7 +111,7 @@ class BaseOptimizer(ABC):
         )
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self._scratch_space: dict[tuple[str, str], np.ndarray] = {}
-        # The state of each parameter as last checked (see _identity), so
+        # The state of each parameter as last checked (see _unchanged), so
         # the check runs when the state changes hands, not on every step.
         self._checked_state: dict[str, tuple] = {}
 
