@@ -169,7 +169,8 @@ class ReLU(BaseActivation):
     init_hint = "he"
 
     def _forward(self, X, out):
-        return np.maximum(X, 0, out=out)
+        zeros = self._zeros("zeros", X.shape, X.dtype)
+        return np.maximum(X, 0 if zeros is None else zeros, out=out)
 
     def _backward(self, grad, out):
         return np.multiply(grad, self.X_input > 0, out=out)

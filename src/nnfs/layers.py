@@ -6,6 +6,7 @@ dL/d(input), storing the gradient of each parameter beside the parameter
 (``W`` and ``dW``, ``b`` and ``db``) for the optimizer to read.
 """
 
+import math
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -133,6 +134,24 @@ class BaseLayer(ABC):
         ):
             buffer = buffers[key] = np.empty(shape, dtype=dtype)
         return buffer[: shape[0]]
+
+    def _zeros(self, key: str, shape: tuple[int, ...], dtype) -> np.ndarray | None:
+        """A reusable array of zeros while a model trains, else None.
+
+        Like :meth:`_buffer`, but filled with zeros once and never written
+        (it is read-only). NumPy's binary ufuncs have fast loops for two
+        contiguous arrays and slower ones for an array and a scalar, so
+        ``np.maximum(X, zeros)`` runs about three times as fast as
+        ``np.maximum(X, 0)``.
+        """
+        buffers = getattr(self, "_buffers", None)
+        if buffers is None:
+            return None
+        zeros = buffers.get(key)
+        if zeros is None or zeros.size < math.prod(shape) or zeros.dtype != dtype:
+            zeros = buffers[key] = np.zeros(math.prod(shape), dtype=dtype)
+            zeros.flags.writeable = False
+        return zeros[: math.prod(shape)].reshape(shape)
 
     @property
     def trainable(self) -> list[tuple[str, np.ndarray, np.ndarray]] | None:

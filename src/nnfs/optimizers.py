@@ -24,6 +24,7 @@ References
 """
 
 import math
+import operator
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -37,11 +38,12 @@ def _unchanged(checked: tuple | None, state, parameters: np.ndarray) -> bool:
     """Whether ``state`` is, object for object, the state checked against
     ``parameters`` before (``checked`` holds the objects themselves, so no id
     is reused while it lives)."""
-    if checked is None or checked[0] != parameters.shape or checked[1] is not state:
-        return False
-    values = tuple(state.values())
-    return len(values) == len(checked) - 2 and all(
-        value is seen for value, seen in zip(values, checked[2:], strict=False)
+    return (
+        checked is not None
+        and checked[1] is state
+        and checked[0] == parameters.shape
+        and len(state) == len(checked) - 2
+        and all(map(operator.is_, state.values(), checked[2:]))
     )
 
 
@@ -242,14 +244,14 @@ class BaseOptimizer(ABC):
         # A sum of squares (one BLAS call, which never warns) is finite
         # whenever every entry is, barring overflow, which the exact
         # element-wise test then rules out.
-        total = np.vdot(gradients, gradients)
-        if not np.isfinite(total) and not np.isfinite(gradients).all():
+        total = float(np.vdot(gradients, gradients))
+        if not math.isfinite(total) and not np.isfinite(gradients).all():
             raise FloatingPointError(
                 f"{where} of {param_id!r}: the gradient contains NaN or infinity; "
                 "parameters were left unchanged (a smaller learning rate often "
                 "helps)"
             )
-        return float(total)
+        return total
 
     def _clip_scale(self, squared_norm: float, gradients: list[np.ndarray]) -> float:
         """Factor that brings the norm of ``gradients`` down to ``clipnorm``."""
