@@ -147,11 +147,12 @@ class BaseLayer(ABC):
         buffers = getattr(self, "_buffers", None)
         if buffers is None:
             return None
+        size = math.prod(shape)
         zeros = buffers.get(key)
-        if zeros is None or zeros.size < math.prod(shape) or zeros.dtype != dtype:
-            zeros = buffers[key] = np.zeros(math.prod(shape), dtype=dtype)
+        if zeros is None or zeros.size < size or zeros.dtype != dtype:
+            zeros = buffers[key] = np.zeros(size, dtype=dtype)
             zeros.flags.writeable = False
-        return zeros[: math.prod(shape)].reshape(shape)
+        return zeros[:size].reshape(shape)
 
     @property
     def trainable(self) -> list[tuple[str, np.ndarray, np.ndarray]] | None:
@@ -439,7 +440,7 @@ class Dense(BaseLayer):
         )
 
         self.dW = np.matmul(X.T, grad, out=self._buffer("dW", self.W.shape, self.dtype))
-        self.db = np.sum(
+        self.db = np.add.reduce(
             grad,
             axis=0,
             keepdims=True,

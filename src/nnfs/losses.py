@@ -137,7 +137,9 @@ class Loss(ABC):
         losses = self._sample_losses(y_pred, y_true)
         if sample_weight is not None:
             losses = losses * sample_weight
-        return float(losses.mean())
+        # The mean as NumPy's ``mean`` computes it (a float sum divided by the
+        # count), without that method's Python-level set-up.
+        return float(np.add.reduce(losses, axis=None) / losses.dtype.type(losses.size))
 
     def backward(self) -> np.ndarray:
         """Computes the backward pass of the loss function.
@@ -504,7 +506,8 @@ class CCE(Loss):
         else:
             low, high = _clip_bounds(y_pred.dtype)
             log_p = np.log(np.clip(y_pred, low, high))
-        return -(y_true * log_p).sum(axis=1)
+        # -sum_j y_ij log p_ij, row by row, as one product and one reduction.
+        return -np.einsum("ij,ij->i", y_true, log_p)
 
     def _backward(self, y_pred, y_true):
         if self.from_logits:

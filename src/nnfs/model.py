@@ -1,5 +1,6 @@
 """Sequential: a stack of layers trained by one loss and one optimizer."""
 
+import math
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -339,7 +340,7 @@ class Sequential:
         penalty = sum(layer.penalty() for layer in self.layers)
         if penalty:
             loss_value += penalty
-        if not np.isfinite(loss_value):
+        if not math.isfinite(loss_value):
             raise FloatingPointError(f"the loss is {loss_value}")
 
         if self._uses_fused_gradient():
