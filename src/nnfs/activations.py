@@ -346,6 +346,31 @@ class Linear(BaseActivation):
         return grad
 
 
+def _reduce_rows(ufunc: np.ufunc, X: np.ndarray) -> np.ndarray:
+    """``ufunc.reduce`` over the last axis, kept as an axis of length 1.
+
+    NumPy reduces along the last axis one row at a time, which for rows of a
+    few entries (ten class scores, say) costs more than the arithmetic. The
+    transposed copy of a matrix with narrow rows has a few long contiguous
+    rows instead, and reducing across them is two to six times as fast. Each
+    result then adds its row's entries in order, first to last, so it does
+    not depend on how many rows the batch has.
+    """
+    if X.ndim == 2 and X.shape[1] <= 32:
+        return ufunc.reduce(np.ascontiguousarray(X.T), axis=0)[:, np.newaxis]
+    return ufunc.reduce(X, axis=-1, keepdims=True)
+
+
+def _row_max(X: np.ndarray) -> np.ndarray:
+    """Maximum over the last axis, kept as an axis of length 1."""
+    return _reduce_rows(np.maximum, X)
+
+
+def _row_sum(X: np.ndarray) -> np.ndarray:
+    """Sum over the last axis, kept as an axis of length 1."""
+    return _reduce_rows(np.add, X)
+
+
 class Softmax(BaseActivation):
     """Softmax over the last axis: each row becomes a probability vector.
 
@@ -377,11 +402,11 @@ class Softmax(BaseActivation):
         # X - max is <= 0 and overflows (to -inf) only when a row spans more
         # than the float range; exp(-inf) = 0 is then the exact answer.
         with np.errstate(over="ignore"):
-            shifted = np.subtract(X, X.max(axis=-1, keepdims=True), out=out)
+            shifted = np.subtract(X, _row_max(X), out=out)
         exps = np.exp(shifted, out=shifted)
-        exps /= exps.sum(axis=-1, keepdims=True)
+        exps /= _row_sum(exps)
         return exps
 
     def _backward(self, grad, out):
         p = self.output
-        return np.multiply(p, grad - (grad * p).sum(axis=-1, keepdims=True), out=out)
+        return np.multiply(p, grad - _row_sum(grad * p), out=out)

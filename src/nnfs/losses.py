@@ -11,6 +11,7 @@ Reductions: MSE, MAE, Huber and BCE average over every element of ``y_pred``
 same normalisation.
 """
 
+import functools
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -21,7 +22,7 @@ from nnfs._validation import (
     check_real,
     check_sample_weight,
 )
-from nnfs.activations import Sigmoid, Softmax, _sigmoid
+from nnfs.activations import Sigmoid, Softmax, _row_max, _row_sum, _sigmoid
 
 __all__ = ["BCE", "CCE", "Loss", "MAE", "MSE", "Huber"]
 
@@ -338,6 +339,7 @@ def _residual(y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
         return y_pred - y_true
 
 
+@functools.cache
 def _clip_bounds(dtype: np.dtype) -> tuple[np.floating, np.floating]:
     """Clip bounds ``(eps, 1 - eps)`` with eps the dtype's machine epsilon.
 
@@ -346,6 +348,17 @@ def _clip_bounds(dtype: np.dtype) -> tuple[np.floating, np.floating]:
     """
     eps = np.finfo(dtype).eps
     return eps, dtype.type(1.0) - eps
+
+
+def _clipped(y_pred: np.ndarray) -> np.ndarray:
+    """A fresh copy of ``y_pred`` clipped to ``_clip_bounds``.
+
+    ``np.clip`` gives the same result through several Python-level calls,
+    which cost more than the clipping itself on a batch of class scores.
+    """
+    low, high = _clip_bounds(y_pred.dtype)
+    clipped = np.maximum(y_pred, low)
+    return np.minimum(clipped, high, out=clipped)
 
 
 class BCE(Loss):
@@ -407,16 +420,14 @@ class BCE(Loss):
             z = y_pred
             terms = np.maximum(z, 0) - z * y_true + np.log1p(np.exp(-np.abs(z)))
             return terms.mean(axis=1)
-        low, high = _clip_bounds(y_pred.dtype)
-        p = np.clip(y_pred, low, high)
+        p = _clipped(y_pred)
         return -(y_true * np.log(p) + (1 - y_true) * np.log1p(-p)).mean(axis=1)
 
     def _backward(self, y_pred, y_true):
         n = y_pred.dtype.type(y_pred.size)
         if self.from_logits:
             return (_sigmoid(y_pred) - y_true) / n
-        low, high = _clip_bounds(y_pred.dtype)
-        p = np.clip(y_pred, low, high)
+        p = _clipped(y_pred)
         return (p - y_true) / (p * (1 - p)) / n
 
     def get_config(self) -> dict:
@@ -504,8 +515,7 @@ class CCE(Loss):
         if self.from_logits:
             log_p = _log_softmax(y_pred)
         else:
-            low, high = _clip_bounds(y_pred.dtype)
-            log_p = np.log(np.clip(y_pred, low, high))
+            log_p = np.log(_clipped(y_pred))
         # -sum_j y_ij log p_ij, row by row, as one product and one reduction.
         return -np.einsum("ij,ij->i", y_true, log_p)
 
@@ -513,14 +523,15 @@ class CCE(Loss):
         if self.from_logits:
             return self._fused_backward(np.exp(_log_softmax(y_pred)), y_true)
         n = y_pred.dtype.type(y_pred.shape[0])
-        low, high = _clip_bounds(y_pred.dtype)
-        return -y_true / np.clip(y_pred, low, high) / n
+        return -y_true / _clipped(y_pred) / n
 
     def _fused_backward(self, y_pred, y_true):
         # d/dz of -sum(y * log softmax(z)) is softmax(z) * sum(y) - y, which
         # is the familiar p - y when each target row sums to 1.
-        row_sums = y_true.sum(axis=1, keepdims=True)
-        return (y_pred * row_sums - y_true) / y_pred.dtype.type(y_pred.shape[0])
+        grad = y_pred * _row_sum(y_true)
+        grad -= y_true
+        grad /= y_pred.dtype.type(y_pred.shape[0])
+        return grad
 
     def get_config(self) -> dict:
         return {"from_logits": self.from_logits}
@@ -541,5 +552,5 @@ def _check_probabilities(loss: BCE | CCE, y_pred: np.ndarray, where: str) -> Non
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
     """Row-wise log-softmax, exact for logits of any size."""
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    shifted = z - _row_max(z)
+    return shifted - np.log(_row_sum(np.exp(shifted)))
