@@ -47,6 +47,27 @@ def _unchanged(checked: tuple | None, state, parameters: np.ndarray) -> bool:
     )
 
 
+def _check_distinct(params, where: str) -> None:
+    """Refuse a ``param_id`` or a parameter array that appears twice in
+    ``params``: it would be updated twice in one step."""
+    ids = [entry[0] for entry in params]
+    arrays = [id(entry[1]) for entry in params]
+    if len(set(ids)) == len(ids) and len(set(arrays)) == len(arrays):
+        return
+    for position, (param_id, parameters, _) in enumerate(params):
+        if param_id in ids[:position]:
+            raise ValueError(
+                f"{where}: param_id {param_id!r} appears twice in params; "
+                "each parameter must be updated once per step"
+            )
+        if id(parameters) in arrays[:position]:
+            first = ids[arrays.index(id(parameters))]
+            raise ValueError(
+                f"{where}: parameter {param_id!r} is the same array as "
+                f"{first!r}; each parameter must be updated once per step"
+            )
+
+
 class BaseOptimizer(ABC):
     """Template for optimizers, with gradient clipping shared by all of them.
 
@@ -189,32 +210,21 @@ class BaseOptimizer(ABC):
                 f"{where}: params is empty; expected at least one (param_id, "
                 "parameters, gradients) tuple"
             )
-        seen_ids: set[str] = set()
-        seen_arrays: dict[int, str] = {}
         squared_norm = 0.0
         for position, entry in enumerate(params):
-            if not isinstance(entry, tuple | list) or len(entry) != 3:
+            if not isinstance(entry, (tuple, list)) or len(entry) != 3:
                 length = f" of length {len(entry)}" if hasattr(entry, "__len__") else ""
                 raise TypeError(
                     f"{where}: params[{position}] must be a (param_id, "
                     f"parameters, gradients) tuple; got {type(entry).__name__}"
                     f"{length}"
                 )
-            param_id, parameters, gradients = entry
-            if param_id in seen_ids:
-                raise ValueError(
-                    f"{where}: param_id {param_id!r} appears twice in params; "
-                    "each parameter must be updated once per step"
-                )
-            if id(parameters) in seen_arrays:
-                raise ValueError(
-                    f"{where}: parameter {param_id!r} is the same array as "
-                    f"{seen_arrays[id(parameters)]!r}; each parameter must be "
-                    "updated once per step"
-                )
-            squared_norm += self._check(param_id, parameters, gradients, where)
-            seen_ids.add(param_id)
-            seen_arrays[id(parameters)] = param_id
+            squared_norm += self._check(*entry, where)
+        _check_distinct(params, where)
+        if self.clipnorm is None and self.clipvalue is None:
+            for param_id, parameters, gradients in params:
+                self._update(param_id, parameters, gradients)
+            return
         scale = self._clip_scale(squared_norm, [entry[2] for entry in params])
         for param_id, parameters, gradients in params:
             self._update(param_id, parameters, self._clip(param_id, gradients, scale))
@@ -456,7 +466,7 @@ class SGD(BaseOptimizer):
 
         momentum = parameters.dtype.type(self.momentum)
         velocity = self._state_for(param_id, parameters)["velocity"]
-        velocity *= momentum
+        np.multiply(velocity, momentum, out=velocity)
         velocity += gradients
         if self.nesterov:
             np.multiply(velocity, momentum, out=step)
