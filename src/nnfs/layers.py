@@ -126,6 +126,8 @@ class BaseLayer(ABC):
         if buffers is None:
             return None
         buffer = buffers.get(key)
+        if buffer is not None and buffer.shape == shape and buffer.dtype == dtype:
+            return buffer  # the common case: every batch but the last
         if (
             buffer is None
             or buffer.shape[1:] != shape[1:]
