@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
+from nnfs._validation import finite_range
 from nnfs.activations import ReLU, Sigmoid, Softmax
 from nnfs.doctor import check_setup, diagnose
 from nnfs.exceptions import SetupWarning
@@ -204,3 +205,21 @@ def test_the_scale_check_flags_one_huge_value_and_spares_unit_data():
     X[7, 2] = -5e3  # one entry far out is enough: the maximum sees every entry
     with pytest.warns(SetupWarning, match=r"largest \|x\| 5e\+03"):
         check_setup(_mlp(ReLU(), 0.1), X, y)
+
+
+def test_the_value_range_fit_shares_with_the_check_is_exact():
+    # 700 x 1000 values span three blocks of 2**18; the extremes sit in the
+    # last, partial block, and a strided view is read without blocks.
+    X = np.random.default_rng(2).uniform(-1.0, 1.0, size=(700, 1000))
+    X[650, 4], X[699, 998] = -7.5, 9.25
+    assert finite_range(X, "X", "f") == (-7.5, 9.25)
+    assert finite_range(X[:, ::2], "X", "f") == (-7.5, 9.25)
+    assert finite_range(X[:, 1::2], "X", "f") == (X[:, 1::2].min(), X[:, 1::2].max())
+    X[690, 0] = np.nan
+    with pytest.raises(ValueError, match=r"f: X contains NaN"):
+        finite_range(X, "X", "f")
+    # Given the range, check_setup warns from it just as from the data.
+    X, y = _blobs()
+    X[7, 2] = -5e3
+    with pytest.warns(SetupWarning, match=r"largest \|x\| 5e\+03"):
+        check_setup(_mlp(ReLU(), 0.1), X, y, value_range=finite_range(X, "X", "f"))

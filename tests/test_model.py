@@ -381,9 +381,12 @@ def test_f1_length_mismatch():
     assert_parameters_equal(model, saved)
 
 
+@pytest.mark.parametrize("check_setup", [True, False])
 @pytest.mark.parametrize("where", ["X_inputs", "y_outputs"])
 @pytest.mark.parametrize(("bad", "kind"), [(np.nan, "NaN"), (np.inf, "infinity")])
-def test_f2_non_finite_data_at_fit(where, bad, kind):
+def test_f2_non_finite_data_at_fit(where, bad, kind, check_setup):
+    # With the set-up check on, fit finds a bad X through its value range,
+    # otherwise through the plain finiteness check: the error is the same.
     X, y = blobs(10)
     if where == "X_inputs":
         X[3, 1] = bad
@@ -392,7 +395,7 @@ def test_f2_non_finite_data_at_fit(where, bad, kind):
     model = classifier(momentum=0.9)
     saved = parameters(model)
     with pytest.raises(ValueError, match=rf"Sequential\.fit: {where} contains {kind}"):
-        model.fit(X, y, 2, debug_flag=False)
+        model.fit(X, y, 2, debug_flag=False, check_setup=check_setup)
     assert_parameters_equal(model, saved)
     assert model.optimizer.state == {}
 

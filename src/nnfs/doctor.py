@@ -41,7 +41,13 @@ _SATURATED_SHARE = 0.5
 _VANISHING = 1e-3
 
 
-def check_setup(model: Sequential, X: np.ndarray, y: np.ndarray) -> list[str]:
+def check_setup(
+    model: Sequential,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    value_range: tuple[float, float] | None = None,
+) -> list[str]:
     """Warn about suspicious set-ups before training; return the messages.
 
     Parameters
@@ -52,6 +58,9 @@ def check_setup(model: Sequential, X: np.ndarray, y: np.ndarray) -> list[str]:
         Training inputs.
     y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         Training targets, as given to ``fit``.
+    value_range : (float, float), optional
+        The smallest and the largest entry of ``X``, when the caller has
+        them already (``fit`` does); otherwise they are computed here.
 
     Returns
     -------
@@ -105,7 +114,7 @@ def check_setup(model: Sequential, X: np.ndarray, y: np.ndarray) -> list[str]:
                 "(nnfs.utils.class_to_onehot) or use CCE"
             )
 
-    scale, spread = _scale_and_spread(X)
+    scale, spread = _scale_and_spread(X, value_range)
     if scale > 1e3 or (spread > 0 and (spread > 1e2 or spread < 1e-3)):
         problems.append(
             f"inputs are far from unit scale (largest |x| {scale:.3g}, standard "
@@ -125,11 +134,16 @@ def check_setup(model: Sequential, X: np.ndarray, y: np.ndarray) -> list[str]:
     return problems
 
 
-def _scale_and_spread(X: np.ndarray, sample: int = 65536) -> tuple[float, float]:
+def _scale_and_spread(
+    X: np.ndarray,
+    value_range: tuple[float, float] | None = None,
+    sample: int = 65536,
+) -> tuple[float, float]:
     """Largest |x| over all of ``X``, and the standard deviation of a sample.
 
-    The largest magnitude comes from ``max`` and ``min``, which allocate
-    nothing (``np.abs(X)`` would copy the whole data set). The deviation is
+    The largest magnitude comes from the smallest and the largest entry
+    (``value_range``, or ``min`` and ``max``, which allocate nothing where
+    ``np.abs(X)`` would copy the whole data set). The deviation is
     taken over evenly spaced rows holding at most ``sample`` values (at least
     one row), accumulated in float64: the warning it feeds is about orders of
     magnitude, which some ten thousand values settle. A larger sample, or a
@@ -143,7 +157,8 @@ def _scale_and_spread(X: np.ndarray, sample: int = 65536) -> tuple[float, float]
     """
     if X.size == 0:
         return 0.0, 0.0
-    scale = max(float(X.max()), -float(X.min()))
+    low, high = (float(X.min()), float(X.max())) if value_range is None else value_range
+    scale = max(high, -low)
     n_rows = max(1, sample // (X.size // X.shape[0]))
     rows = X[:: -(-X.shape[0] // n_rows)]
     return scale, float(rows.std(dtype=np.float64))

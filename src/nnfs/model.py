@@ -15,6 +15,7 @@ from nnfs._validation import (
     check_real,
     check_rng,
     check_sample_weight,
+    finite_range,
 )
 from nnfs.activations import BaseActivation
 from nnfs.callbacks import Callback
@@ -515,7 +516,14 @@ class Sequential:
             high=1.0,
             high_open=True,
         )
-        X, y = self._check_data(X_inputs, y_outputs, "X_inputs", "y_outputs", where)
+        setup = check_bool(check_setup, "check_setup", where)
+        X, y = self._check_data(
+            X_inputs, y_outputs, "X_inputs", "y_outputs", where, check_finite=not setup
+        )
+        # With the set-up check on, the finiteness check of X and the check's
+        # scale warning share one pass over the data: its smallest and
+        # largest entries.
+        value_range = finite_range(X, "X_inputs", where) if setup else None
         weights = self._sample_weights(
             X.shape[0], y, sample_weight, class_weight, where
         )
@@ -529,8 +537,8 @@ class Sequential:
                 X_test_inputs, y_test_outputs, "X_test_inputs", "y_test_outputs", where
             )
         order_source = check_rng(seed, None, where)
-        if check_bool(check_setup, "check_setup", where):
-            doctor.check_setup(self, X, y)
+        if setup:
+            doctor.check_setup(self, X, y, value_range=value_range)
         if check_bool(diagnostics, "diagnostics", where):
             callbacks = (*callbacks, doctor.TrainingDoctor())
         if validation_data is not None:
@@ -899,10 +907,12 @@ class Sequential:
         if optimizer and self.optimizer is None:
             raise RuntimeError(f"Sequential.{method}: the model has no optimizer")
 
-    def _check_inputs(self, X, name: str, where: str) -> np.ndarray:
+    def _check_inputs(
+        self, X, name: str, where: str, check_finite: bool = True
+    ) -> np.ndarray:
         if hasattr(self.layers[0], "input_shape"):
-            return self._check_sample_inputs(X, name, where)
-        X = as_float_array(X, name, where, dtype=self.dtype)
+            return self._check_sample_inputs(X, name, where, check_finite)
+        X = as_float_array(X, name, where, dtype=self.dtype, check_finite=check_finite)
         expected = getattr(self.layers[0], "input_size", None)
         if expected is not None and X.shape[1] != expected:
             raise ValueError(
@@ -911,11 +921,15 @@ class Sequential:
             )
         return X
 
-    def _check_sample_inputs(self, X, name: str, where: str) -> np.ndarray:
+    def _check_sample_inputs(
+        self, X, name: str, where: str, check_finite: bool = True
+    ) -> np.ndarray:
         """_check_inputs for a first layer that takes samples of any rank
         (convolutions, pooling, Flatten): their shape must be the one the layer
         declares as ``input_shape``, when it declares one."""
-        X = as_float_array(X, name, where, dtype=self.dtype, ndim=None)
+        X = as_float_array(
+            X, name, where, dtype=self.dtype, ndim=None, check_finite=check_finite
+        )
         first = self.layers[0]
         declared = first.input_shape
         if declared is not None and X.shape[1:] != tuple(declared):
@@ -931,8 +945,12 @@ class Sequential:
             )
         return X
 
-    def _check_data(self, X, y, x_name: str, y_name: str, where: str):
-        X = self._check_inputs(X, x_name, where)
+    def _check_data(
+        self, X, y, x_name: str, y_name: str, where: str, check_finite: bool = True
+    ):
+        """Check inputs and targets together; ``check_finite=False`` leaves
+        the finiteness of ``X`` (only) to the caller."""
+        X = self._check_inputs(X, x_name, where, check_finite)
         y = as_float_array(y, y_name, where, dtype=self.dtype, ndim=None)
         if y.ndim not in (1, 2):
             raise ValueError(
