@@ -6,7 +6,6 @@ dL/d(input), storing the gradient of each parameter beside the parameter
 (``W`` and ``dW``, ``b`` and ``db``) for the optimizer to read.
 """
 
-import math
 from abc import ABC, abstractmethod
 
 import numpy as np
@@ -141,20 +140,20 @@ class BaseLayer(ABC):
         """A reusable array of zeros while a model trains, else None.
 
         Like :meth:`_buffer`, but filled with zeros once and never written
-        (it is read-only). NumPy's binary ufuncs have fast loops for two
-        contiguous arrays and slower ones for an array and a scalar, so
-        ``np.maximum(X, zeros)`` runs about three times as fast as
-        ``np.maximum(X, 0)``.
+        (it is read-only); a new shape gets a new array. NumPy's binary
+        ufuncs have fast loops for two contiguous arrays and slower ones for
+        an array and a scalar, so ``np.maximum(X, zeros)`` runs about three
+        times as fast as ``np.maximum(X, 0)``.
         """
         buffers = getattr(self, "_buffers", None)
         if buffers is None:
             return None
-        size = math.prod(shape)
         zeros = buffers.get(key)
-        if zeros is None or zeros.size < size or zeros.dtype != dtype:
-            zeros = buffers[key] = np.zeros(size, dtype=dtype)
-            zeros.flags.writeable = False
-        return zeros[:size].reshape(shape)
+        if zeros is not None and zeros.shape == shape and zeros.dtype == dtype:
+            return zeros
+        zeros = buffers[key] = np.zeros(shape, dtype=dtype)
+        zeros.flags.writeable = False
+        return zeros
 
     @property
     def trainable(self) -> list[tuple[str, np.ndarray, np.ndarray]] | None:
