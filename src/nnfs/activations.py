@@ -355,6 +355,14 @@ def _reduce_rows(ufunc: np.ufunc, X: np.ndarray) -> np.ndarray:
     rows instead, and reducing across them is two to six times as fast. Each
     result then adds its row's entries in order, first to last, so it does
     not depend on how many rows the batch has.
+
+    >>> X = np.array([[1.0, 3.0, 2.0], [-1.0, -5.0, 0.5]])
+    >>> _reduce_rows(np.maximum, X)  # max(1, 3, 2) and max(-1, -5, 0.5)
+    array([[3. ],
+           [0.5]])
+    >>> _reduce_rows(np.add, X)  # 1 + 3 + 2 and -1 - 5 + 0.5
+    array([[ 6. ],
+           [-5.5]])
     """
     if X.ndim == 2 and X.shape[1] <= 32:
         return ufunc.reduce(np.ascontiguousarray(X.T), axis=0)[:, np.newaxis]
