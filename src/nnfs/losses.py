@@ -355,6 +355,9 @@ def _clipped(y_pred: np.ndarray) -> np.ndarray:
 
     ``np.clip`` gives the same result through several Python-level calls,
     which cost more than the clipping itself on a batch of class scores.
+
+    >>> _clipped(np.array([0.0, 0.5, 1.0], dtype=np.float32))  # eps = 2**-23
+    array([1.1920929e-07, 5.0000000e-01, 9.9999988e-01], dtype=float32)
     """
     low, high = _clip_bounds(y_pred.dtype)
     clipped = np.maximum(y_pred, low)
