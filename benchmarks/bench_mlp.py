@@ -38,6 +38,8 @@ SIZES = (784, 256, 128, 10)
 N_SAMPLES = 60_000
 BATCH = 128
 LR, MOMENTUM = 0.01, 0.9
+# The speed targets, on the medians of one run.
+TARGETS = {"train / torch": 0.8, "train / floor": 1.6, "predict / torch": 1.0}
 
 
 def _rss_mb() -> float:
@@ -322,10 +324,30 @@ def _report(dtype_name: str, results: dict) -> None:
         return
     for other in ("torch", "sklearn", "numpy", "floor"):
         if other in med:
+            # Ratios of runs made back to back, which saw about the same load.
+            pairs = [
+                mine["train"] / theirs["train"]
+                for mine, theirs in zip(results["nnfs"], results[other], strict=True)
+            ]
             print(
-                f"nnfs / {other}: train {ours['train'] / med[other]['train']:.2f}x, "
+                f"nnfs / {other}: train {ours['train'] / med[other]['train']:.2f}x "
+                f"({min(pairs):.2f}x to {max(pairs):.2f}x run by run), "
                 f"predict {ours['predict'] / med[other]['predict']:.2f}x"
             )
+    targets = [
+        ("train", "torch", TARGETS["train / torch"], "train / torch"),
+        ("train", "floor", TARGETS["train / floor"], "train / floor"),
+        ("predict", "torch", TARGETS["predict / torch"], "predict / torch"),
+    ]
+    verdicts = [
+        f"{label} {ours[key] / med[other][key]:.2f}x "
+        f"{'meets' if ours[key] / med[other][key] <= limit else 'MISSES'} "
+        f"<= {limit:g}x"
+        for key, other, limit, label in targets
+        if other in med
+    ]
+    if verdicts:
+        print("targets: " + "; ".join(verdicts))
     limit = 1.3 * ours["budget"] + 64
     print(
         f"nnfs peak {ours['peak']:.0f} MB vs limit 1.3 x (data + parameters "
@@ -354,10 +376,16 @@ def main() -> None:
     dtypes = ("float32", "float64") if args.dtype == "both" else (args.dtype,)
     for dtype_name in dtypes:
         results = {name: [] for name in names}
+        loads = []
         for _ in range(args.repeats):
+            loads.append(os.getloadavg()[0])
             for name in names:
                 results[name].append(_measure(name, dtype_name))
         _report(dtype_name, results)
+        print(
+            f"1-minute load average before each round: {min(loads):.2f} to "
+            f"{max(loads):.2f} on {os.cpu_count()} cores"
+        )
 
 
 if __name__ == "__main__":
