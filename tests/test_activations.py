@@ -678,6 +678,23 @@ def test_softmax_float32_rows_sum_to_one():
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=0, atol=1e-6)
 
 
+@pytest.mark.parametrize("n_classes", [3, 10, 32, 33, 100])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_of_a_row_does_not_depend_on_the_batch(n_classes, dtype):
+    # Narrow rows (up to 32 entries) are reduced across a transposed copy,
+    # wider ones along the row: either way each row's result is the same,
+    # to the last bit, whether it comes alone, in a chunk or in the batch.
+    X = np.random.default_rng(3).normal(scale=5.0, size=(57, n_classes)).astype(dtype)
+    whole = Softmax().forward(X)
+    chunks = np.concatenate([Softmax().forward(X[i : i + 8]) for i in range(0, 57, 8)])
+    rows = np.concatenate([Softmax().forward(X[i : i + 1]) for i in range(57)])
+    np.testing.assert_array_equal(chunks, whole)
+    np.testing.assert_array_equal(rows, whole)
+    np.testing.assert_allclose(
+        whole, np.exp(X) / np.exp(X).sum(axis=1, keepdims=True), rtol=1e-5
+    )
+
+
 def test_softmax_normalises_the_last_axis():
     X = random_batch((2, 3, 4))
     p = Softmax().forward(X)

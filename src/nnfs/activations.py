@@ -346,37 +346,31 @@ class Linear(BaseActivation):
         return grad
 
 
-def _reduce_rows(ufunc: np.ufunc, X: np.ndarray) -> np.ndarray:
-    """``ufunc.reduce`` over the last axis, kept as an axis of length 1.
+def _row_max(X: np.ndarray) -> np.ndarray:
+    """Maximum over the last axis, kept as an axis of length 1.
 
     NumPy reduces along the last axis one row at a time, which for rows of a
-    few entries (ten class scores, say) costs more than the arithmetic. The
+    few entries (ten class scores, say) costs more than the comparisons. The
     transposed copy of a matrix with narrow rows has a few long contiguous
-    rows instead, and reducing across them is two to six times as fast. Each
-    result then adds its row's entries in order, first to last, so it does
-    not depend on how many rows the batch has.
+    rows instead, and reducing across them is two to six times as fast. A
+    maximum is exact whatever the order, so the result is the same either
+    way, for any batch size. (A sum is not: its rounding depends on the
+    order, which would then depend on the number of rows, so sums stay
+    along the rows.)
 
-    >>> X = np.array([[1.0, 3.0, 2.0], [-1.0, -5.0, 0.5]])
-    >>> _reduce_rows(np.maximum, X)  # max(1, 3, 2) and max(-1, -5, 0.5)
+    >>> _row_max(np.array([[1.0, 3.0, 2.0], [-1.0, -5.0, 0.5]]))
     array([[3. ],
            [0.5]])
-    >>> _reduce_rows(np.add, X)  # 1 + 3 + 2 and -1 - 5 + 0.5
-    array([[ 6. ],
-           [-5.5]])
     """
     if X.ndim == 2 and X.shape[1] <= 32:
-        return ufunc.reduce(np.ascontiguousarray(X.T), axis=0)[:, np.newaxis]
-    return ufunc.reduce(X, axis=-1, keepdims=True)
-
-
-def _row_max(X: np.ndarray) -> np.ndarray:
-    """Maximum over the last axis, kept as an axis of length 1."""
-    return _reduce_rows(np.maximum, X)
+        return np.maximum.reduce(np.ascontiguousarray(X.T), axis=0)[:, np.newaxis]
+    return X.max(axis=-1, keepdims=True)
 
 
 def _row_sum(X: np.ndarray) -> np.ndarray:
-    """Sum over the last axis, kept as an axis of length 1."""
-    return _reduce_rows(np.add, X)
+    """Sum over the last axis, kept as an axis of length 1, without the
+    Python-level set-up of ``ndarray.sum``."""
+    return np.add.reduce(X, axis=-1, keepdims=True)
 
 
 class Softmax(BaseActivation):
