@@ -681,9 +681,10 @@ def test_softmax_float32_rows_sum_to_one():
 @pytest.mark.parametrize("n_classes", [3, 10, 32, 33, 100])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_softmax_of_a_row_does_not_depend_on_the_batch(n_classes, dtype):
-    # Narrow rows (up to 32 entries) are reduced across a transposed copy,
-    # wider ones along the row: either way each row's result is the same,
-    # to the last bit, whether it comes alone, in a chunk or in the batch.
+    # The maximum of narrow rows (up to 32 entries) is taken across a
+    # transposed copy, of wider ones along the row, and sums run along the
+    # row: each row's result is the same, to the last bit, whether it comes
+    # alone, in a chunk or in the batch.
     X = np.random.default_rng(3).normal(scale=5.0, size=(57, n_classes)).astype(dtype)
     whole = Softmax().forward(X)
     chunks = np.concatenate([Softmax().forward(X[i : i + 8]) for i in range(0, 57, 8)])
