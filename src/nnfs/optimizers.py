@@ -221,10 +221,6 @@ class BaseOptimizer(ABC):
                 )
             squared_norm += self._check(*entry, where)
         _check_distinct(params, where)
-        if self.clipnorm is None and self.clipvalue is None:
-            for param_id, parameters, gradients in params:
-                self._update(param_id, parameters, gradients)
-            return
         scale = self._clip_scale(squared_norm, [entry[2] for entry in params])
         for param_id, parameters, gradients in params:
             self._update(param_id, parameters, self._clip(param_id, gradients, scale))
@@ -466,7 +462,7 @@ class SGD(BaseOptimizer):
 
         momentum = parameters.dtype.type(self.momentum)
         velocity = self._state_for(param_id, parameters)["velocity"]
-        np.multiply(velocity, momentum, out=velocity)
+        velocity *= momentum
         velocity += gradients
         if self.nesterov:
             np.multiply(velocity, momentum, out=step)
