@@ -7,7 +7,7 @@ import pytest
 
 from nnfs._validation import finite_range
 from nnfs.activations import ReLU, Sigmoid, Softmax
-from nnfs.doctor import check_setup, diagnose
+from nnfs.doctor import _check_setup, check_setup, diagnose
 from nnfs.exceptions import SetupWarning
 from nnfs.layers import Dense
 from nnfs.losses import BCE, CCE, MSE
@@ -218,8 +218,9 @@ def test_the_value_range_fit_shares_with_the_check_is_exact():
     X[690, 0] = np.nan
     with pytest.raises(ValueError, match=r"f: X contains NaN"):
         finite_range(X, "X", "f")
-    # Given the range, check_setup warns from it just as from the data.
+    # Given the range (as fit gives it), the check warns from it just as from
+    # the data.
     X, y = _blobs()
     X[7, 2] = -5e3
     with pytest.warns(SetupWarning, match=r"largest \|x\| 5e\+03"):
-        check_setup(_mlp(ReLU(), 0.1), X, y, value_range=finite_range(X, "X", "f"))
+        _check_setup(_mlp(ReLU(), 0.1), X, y, finite_range(X, "X", "f"))

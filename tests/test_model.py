@@ -385,8 +385,8 @@ def test_f1_length_mismatch():
 @pytest.mark.parametrize("where", ["X_inputs", "y_outputs"])
 @pytest.mark.parametrize(("bad", "kind"), [(np.nan, "NaN"), (np.inf, "infinity")])
 def test_f2_non_finite_data_at_fit(where, bad, kind, check_setup):
-    # With the set-up check on, fit finds a bad X through its value range,
-    # otherwise through the plain finiteness check: the error is the same.
+    # fit finds a bad X through its value range, shared with the set-up
+    # check; the error is the same with the check on or off.
     X, y = blobs(10)
     if where == "X_inputs":
         X[3, 1] = bad

@@ -41,13 +41,7 @@ _SATURATED_SHARE = 0.5
 _VANISHING = 1e-3
 
 
-def check_setup(
-    model: Sequential,
-    X: np.ndarray,
-    y: np.ndarray,
-    *,
-    value_range: tuple[float, float] | None = None,
-) -> list[str]:
+def check_setup(model: Sequential, X: np.ndarray, y: np.ndarray) -> list[str]:
     """Warn about suspicious set-ups before training; return the messages.
 
     Parameters
@@ -58,9 +52,6 @@ def check_setup(
         Training inputs.
     y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         Training targets, as given to ``fit``.
-    value_range : (float, float), optional
-        The smallest and the largest entry of ``X``, when the caller has
-        them already (``fit`` does); otherwise they are computed here.
 
     Returns
     -------
@@ -82,6 +73,12 @@ def check_setup(
     ...     print(check_setup(model, np.zeros((4, 2)), np.eye(3)[[0, 1, 2, 0]])[0])
     Softmax output trained with MSE: use CCE, whose gradient with Softmax is (p - y) / n
     """
+    return _check_setup(model, X, y, None)
+
+
+def _check_setup(model, X, y, value_range: tuple[float, float] | None) -> list[str]:
+    """:func:`check_setup`, given the smallest and the largest entry of ``X``
+    when the caller has them already (``fit`` does), else None."""
     problems = []
     last = model.layers[-1] if model.layers else None
     loss = model.loss

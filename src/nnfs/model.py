@@ -516,14 +516,12 @@ class Sequential:
             high=1.0,
             high_open=True,
         )
-        setup = check_bool(check_setup, "check_setup", where)
         X, y = self._check_data(
-            X_inputs, y_outputs, "X_inputs", "y_outputs", where, check_finite=not setup
+            X_inputs, y_outputs, "X_inputs", "y_outputs", where, check_finite=False
         )
-        # With the set-up check on, the finiteness check of X and the check's
-        # scale warning share one pass over the data: its smallest and
-        # largest entries.
-        value_range = finite_range(X, "X_inputs", where) if setup else None
+        # One pass over the data gives its smallest and largest entries: the
+        # finiteness check of X, and the set-up check's scale warning.
+        value_range = finite_range(X, "X_inputs", where)
         weights = self._sample_weights(
             X.shape[0], y, sample_weight, class_weight, where
         )
@@ -537,8 +535,8 @@ class Sequential:
                 X_test_inputs, y_test_outputs, "X_test_inputs", "y_test_outputs", where
             )
         order_source = check_rng(seed, None, where)
-        if setup:
-            doctor.check_setup(self, X, y, value_range=value_range)
+        if check_bool(check_setup, "check_setup", where):
+            doctor._check_setup(self, X, y, value_range)
         if check_bool(diagnostics, "diagnostics", where):
             callbacks = (*callbacks, doctor.TrainingDoctor())
         if validation_data is not None:
