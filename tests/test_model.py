@@ -959,3 +959,17 @@ def test_bad_constructor_arguments():
         Sequential([Dense(2, 2, seed=0)], loss="mse")
     with pytest.raises(TypeError, match=r"Sequential: optimizer must be an nnfs"):
         Sequential([Dense(2, 2, seed=0)], MSE(), optimizer="sgd")
+
+
+def test_evaluate_checks_its_batch_size_and_its_data_once():
+    X, y = blobs(10)
+    model = classifier()
+    with pytest.raises(
+        ValueError, match=r"Sequential\.evaluate: batch_size must be >= 1; got 0"
+    ):
+        model.evaluate(X, y, batch_size=0)
+    # Chunks of 3 give the scores of one batch.
+    whole = model.evaluate(X, y, batch_size=10, metrics=("accuracy",))
+    chunked = model.evaluate(X, y, batch_size=3, metrics=("accuracy",))
+    assert chunked["accuracy"] == whole["accuracy"]
+    assert chunked["loss"] == pytest.approx(whole["loss"], rel=1e-12)

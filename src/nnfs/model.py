@@ -819,6 +819,10 @@ class Sequential:
         where = "Sequential.predict"
         batch_size = check_int(batch_size, "batch_size", where)
         X = self._check_inputs(X_inputs, "X_inputs", where)
+        return self._predict(X, batch_size)
+
+    def _predict(self, X: np.ndarray, batch_size: int) -> np.ndarray:
+        """:meth:`predict` of inputs already checked."""
         n_samples = X.shape[0]
         outputs = None
         with self._inference_mode():
@@ -872,8 +876,9 @@ class Sequential:
         metrics = (
             self.metrics if metrics is None else self._check_metrics(metrics, where)
         )
+        batch_size = check_int(batch_size, "batch_size", where)
         X, y = self._check_data(X_inputs, y_true, "X_inputs", "y_true", where)
-        y_pred = self.predict(X, batch_size=batch_size)
+        y_pred = self._predict(X, batch_size)
         # The same objective fit minimises: data loss plus weight penalties.
         penalty = sum(layer.penalty() for layer in self.layers)
         scores = {"loss": self.loss.forward(y_pred, y) + penalty}
