@@ -47,13 +47,18 @@ def _unchanged(checked: tuple | None, state, parameters: np.ndarray) -> bool:
     )
 
 
-def _check_distinct(params, where: str) -> None:
+def _check_distinct(params, optimizer: "BaseOptimizer") -> None:
     """Refuse a ``param_id`` or a parameter array that appears twice in
     ``params``: it would be updated twice in one step."""
+    n_params = len(params)
+    if (
+        len({entry[0] for entry in params}) == n_params
+        and len({id(entry[1]) for entry in params}) == n_params
+    ):
+        return
     ids = [entry[0] for entry in params]
     arrays = [id(entry[1]) for entry in params]
-    if len(set(ids)) == len(ids) and len(set(arrays)) == len(arrays):
-        return
+    where = optimizer._where("step")
     for position, (param_id, parameters, _) in enumerate(params):
         if param_id in ids[:position]:
             raise ValueError(
@@ -170,9 +175,7 @@ class BaseOptimizer(ABC):
         this call sees one parameter only; use :meth:`step` for the global
         norm over several parameters.
         """
-        squared_norm = self._check(
-            param_id, parameters, gradients, f"{type(self).__name__}.update"
-        )
+        squared_norm = self._check(param_id, parameters, gradients, "update")
         scale = self._clip_scale(squared_norm, [gradients])
         self._update(param_id, parameters, self._clip(param_id, gradients, scale))
 
@@ -199,53 +202,60 @@ class BaseOptimizer(ABC):
         RuntimeError, FloatingPointError
             As for :meth:`update`.
         """
-        where = f"{type(self).__name__}.step"
         if not isinstance(params, list | tuple):
             raise TypeError(
-                f"{where}: params must be a list of (param_id, parameters, "
-                f"gradients) tuples; got {type(params).__name__}"
+                f"{self._where('step')}: params must be a list of (param_id, "
+                f"parameters, gradients) tuples; got {type(params).__name__}"
             )
         if not params:
             raise ValueError(
-                f"{where}: params is empty; expected at least one (param_id, "
-                "parameters, gradients) tuple"
+                f"{self._where('step')}: params is empty; expected at least one "
+                "(param_id, parameters, gradients) tuple"
             )
         squared_norm = 0.0
         for position, entry in enumerate(params):
-            if not isinstance(entry, (tuple, list)) or len(entry) != 3:
+            if not isinstance(entry, tuple | list) or len(entry) != 3:
                 length = f" of length {len(entry)}" if hasattr(entry, "__len__") else ""
                 raise TypeError(
-                    f"{where}: params[{position}] must be a (param_id, "
+                    f"{self._where('step')}: params[{position}] must be a (param_id, "
                     f"parameters, gradients) tuple; got {type(entry).__name__}"
                     f"{length}"
                 )
-            squared_norm += self._check(*entry, where)
-        _check_distinct(params, where)
-        scale = self._clip_scale(squared_norm, [entry[2] for entry in params])
+            squared_norm += self._check(*entry, "step")
+        _check_distinct(params, self)
+        scale = (
+            1.0
+            if self.clipnorm is None
+            else self._clip_scale(squared_norm, [entry[2] for entry in params])
+        )
         for param_id, parameters, gradients in params:
             self._update(param_id, parameters, self._clip(param_id, gradients, scale))
 
-    @staticmethod
-    def _check(param_id, parameters, gradients, where: str) -> float:
-        """Validate one (parameters, gradients) pair; return sum(gradients**2).
+    def _where(self, method: str) -> str:
+        """``"SGD.step"`` and the like, for error messages (built only then)."""
+        return f"{type(self).__name__}.{method}"
+
+    def _check(self, param_id, parameters, gradients, method: str) -> float:
+        """Validate one (parameters, gradients) pair passed to ``method``
+        ("step" or "update"); return sum(gradients**2).
 
         The sum may be infinite (overflow) although every entry is finite.
         """
         if not isinstance(parameters, np.ndarray):
             raise TypeError(
-                f"{where} of {param_id!r}: parameters must be a numpy.ndarray; "
-                f"got {type(parameters).__name__}"
+                f"{self._where(method)} of {param_id!r}: parameters must be a "
+                f"numpy.ndarray; got {type(parameters).__name__}"
             )
         if gradients is None:
             raise RuntimeError(
-                f"{where} of {param_id!r}: no gradient has been computed; run "
-                "backward first"
+                f"{self._where(method)} of {param_id!r}: no gradient has been "
+                "computed; run backward first"
             )
         if not isinstance(gradients, np.ndarray) or gradients.shape != parameters.shape:
             shape = getattr(gradients, "shape", type(gradients).__name__)
             raise ValueError(
-                f"{where} of {param_id!r}: gradients must have the parameter "
-                f"shape {parameters.shape}; got {shape}"
+                f"{self._where(method)} of {param_id!r}: gradients must have the "
+                f"parameter shape {parameters.shape}; got {shape}"
             )
         # A sum of squares (one BLAS call, which never warns) is finite
         # whenever every entry is, barring overflow, which the exact
@@ -253,9 +263,9 @@ class BaseOptimizer(ABC):
         total = float(np.vdot(gradients, gradients))
         if not math.isfinite(total) and not np.isfinite(gradients).all():
             raise FloatingPointError(
-                f"{where} of {param_id!r}: the gradient contains NaN or infinity; "
-                "parameters were left unchanged (a smaller learning rate often "
-                "helps)"
+                f"{self._where(method)} of {param_id!r}: the gradient contains NaN "
+                "or infinity; parameters were left unchanged (a smaller learning "
+                "rate often helps)"
             )
         return total
 
