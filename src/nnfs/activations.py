@@ -7,6 +7,8 @@ Activations keep the dtype of their input and accept any number of dimensions
 (Softmax normalises over the last axis).
 """
 
+import functools
+
 import numpy as np
 
 from nnfs._validation import as_float_array, check_real
@@ -24,6 +26,20 @@ __all__ = [
     "Softplus",
     "Tanh",
 ]
+
+_BOOL = np.dtype(np.bool_)
+
+
+@functools.lru_cache(maxsize=16)
+def _sample_zeros(shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """A read-only array of zeros of one sample's ``shape``, kept per shape.
+
+    >>> _sample_zeros((3,), np.dtype(np.float32))
+    array([0., 0., 0.], dtype=float32)
+    """
+    zeros = np.zeros(shape, dtype=dtype)
+    zeros.flags.writeable = False
+    return zeros
 
 
 class BaseActivation(BaseLayer):
@@ -169,11 +185,21 @@ class ReLU(BaseActivation):
     init_hint = "he"
 
     def _forward(self, X, out):
+        # NumPy's maximum has a fast loop for two arrays and a slow one for an
+        # array and a scalar (about 3x). Training keeps a whole array of
+        # zeros; otherwise the zeros of one sample, broadcast over the batch,
+        # get most of the gain for a few kilobytes.
         zeros = self._zeros("zeros", X.shape, X.dtype)
-        return np.maximum(X, 0 if zeros is None else zeros, out=out)
+        if zeros is None:
+            zeros = _sample_zeros(X.shape[1:], X.dtype)
+        return np.maximum(X, zeros, out=out)
 
     def _backward(self, grad, out):
-        return np.multiply(grad, self.X_input > 0, out=out)
+        # The comparison is fast against the scalar 0 (unlike maximum); while
+        # training its mask goes into a kept array instead of a fresh one.
+        X = self.X_input
+        mask = np.greater(X, 0, out=self._buffer("mask", X.shape, _BOOL))
+        return np.multiply(grad, mask, out=out)
 
 
 class LeakyReLU(BaseActivation):
