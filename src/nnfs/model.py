@@ -10,6 +10,7 @@ import numpy as np
 from nnfs import doctor
 from nnfs._validation import (
     as_float_array,
+    check_all_finite,
     check_bool,
     check_int,
     check_real,
@@ -536,9 +537,15 @@ class Sequential:
         X, y = self._check_data(
             X_inputs, y_outputs, "X_inputs", "y_outputs", where, check_finite=False
         )
-        # One pass over the data gives its smallest and largest entries: the
-        # finiteness check of X, and the set-up check's scale warning.
-        value_range = finite_range(X, "X_inputs", where)
+        # The finiteness check of X. With the set-up check on, the pass that
+        # finds the smallest and largest entries is that check, and the range
+        # feeds the scale warning; otherwise one sum of squares (a BLAS call
+        # on every core) is cheaper.
+        if check_setup is True:
+            value_range = finite_range(X, "X_inputs", where)
+        else:
+            value_range = None
+            check_all_finite(X, "X_inputs", where)
         weights = self._sample_weights(
             X.shape[0], y, sample_weight, class_weight, where
         )
