@@ -527,6 +527,23 @@ def test_relu_uses_subgradient_zero_at_exactly_zero(dtype):
     np.testing.assert_array_equal(dX, [[0.0, 0.0]])
 
 
+@pytest.mark.parametrize("shape", [(7,), (5, 3), (4, 2, 3, 3)], ids=str)
+def test_relu_training_arrays_give_the_fresh_arrays_results(shape):
+    # While a model trains, ReLU compares against a kept array of zeros and
+    # keeps its mask; otherwise it broadcasts the zeros of one sample. Both
+    # give the same outputs and gradients, bit for bit, in any shape, and the
+    # kept arrays carry nothing from one batch to the next.
+    rng = np.random.default_rng(0)
+    fresh, kept = ReLU(), ReLU()
+    kept._buffers = {}
+    for _ in range(2):
+        X = rng.standard_normal(shape).round(1)  # some entries exactly 0
+        grad = rng.standard_normal(shape)
+        y_fresh, y_kept = fresh.forward(X), kept.forward(X)
+        np.testing.assert_array_equal(y_kept, y_fresh)
+        np.testing.assert_array_equal(kept.backward(grad), fresh.backward(grad))
+
+
 def test_leaky_relu_hand_worked_example():
     # alpha = 0.1: [-2, 3] -> [0.1 * -2, 3] = [-0.2, 3]; slopes [0.1, 1].
     activation = LeakyReLU(alpha=0.1)

@@ -385,8 +385,9 @@ def test_f1_length_mismatch():
 @pytest.mark.parametrize("where", ["X_inputs", "y_outputs"])
 @pytest.mark.parametrize(("bad", "kind"), [(np.nan, "NaN"), (np.inf, "infinity")])
 def test_f2_non_finite_data_at_fit(where, bad, kind, check_setup):
-    # fit finds a bad X through its value range, shared with the set-up
-    # check; the error is the same with the check on or off.
+    # fit finds a bad X through its value range when the set-up check is on
+    # (the range feeds its scale warning), through a sum of squares when it
+    # is off; the error is the same either way.
     X, y = blobs(10)
     if where == "X_inputs":
         X[3, 1] = bad
