@@ -29,6 +29,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
+from nnfs import _blas
 from nnfs._validation import check_bool, check_real
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "BaseOptimizer", "RMSprop"]
@@ -462,25 +463,33 @@ class SGD(BaseOptimizer):
         return ("velocity",) if self.momentum else ()
 
     def _update(self, param_id, parameters, gradients):
+        # Each line is one BLAS pass over large contiguous arrays (see
+        # nnfs._blas); the NumPy lines after it do the same in two passes.
         gradients = self._with_weight_decay(param_id, parameters, gradients)
-        lr = parameters.dtype.type(self.lr)
-        step = self._scratch(param_id, parameters)
-        if not self.momentum:
-            np.multiply(gradients, lr, out=step)
-            parameters -= step
-            return
-
-        momentum = parameters.dtype.type(self.momentum)
-        velocity = self._state_for(param_id, parameters)["velocity"]
-        velocity *= momentum
-        velocity += gradients
-        if self.nesterov:
-            np.multiply(velocity, momentum, out=step)
-            step += gradients
-            step *= lr
+        if self.momentum:
+            velocity = self._state_for(param_id, parameters)["velocity"]
+            # v = momentum * v + g
+            if not _blas.axpby(1.0, gradients, self.momentum, velocity):
+                velocity *= parameters.dtype.type(self.momentum)
+                velocity += gradients
+            if self.nesterov:
+                # w -= lr * g + (lr * momentum) * v
+                self._subtract_scaled(param_id, parameters, self.lr, gradients)
+                scale = self.lr * self.momentum
+                self._subtract_scaled(param_id, parameters, scale, velocity)
+            else:
+                # w -= lr * v
+                self._subtract_scaled(param_id, parameters, self.lr, velocity)
         else:
-            np.multiply(velocity, lr, out=step)
-        parameters -= step
+            # w -= lr * g
+            self._subtract_scaled(param_id, parameters, self.lr, gradients)
+
+    def _subtract_scaled(self, param_id, parameters, scale: float, values) -> None:
+        """``parameters -= scale * values``, in place."""
+        if not _blas.axpy(-scale, values, parameters):
+            step = self._scratch(param_id, parameters)
+            np.multiply(values, parameters.dtype.type(scale), out=step)
+            parameters -= step
 
     def get_config(self) -> dict:
         return {

@@ -1,0 +1,136 @@
+"""The BLAS routines the SGD updates use (nnfs._blas), and their fallback.
+
+Where NumPy's own OpenBLAS is found, large contiguous parameters are updated
+by BLAS (two passes) rather than by NumPy (four); both must give the same
+values up to rounding, and anything BLAS cannot take must be left to NumPy
+untouched.
+"""
+
+import numpy as np
+import pytest
+
+from nnfs import _blas
+from nnfs.optimizers import SGD
+
+needs_blas = pytest.mark.skipif(
+    not _blas.AVAILABLE, reason="NumPy's own OpenBLAS was not found"
+)
+DTYPES = [np.float32, np.float64]
+# A fused and an unfused multiply-add differ by a rounding of each product:
+# a few units in the last place, relative to the operands (hence the
+# absolute part, for results that cancel to nearly zero).
+RTOL = {np.float32: 1e-5, np.float64: 1e-13}
+ATOL = {np.float32: 1e-6, np.float64: 1e-15}
+
+
+def _arrays(dtype, size=_blas.MIN_SIZE, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal(size).astype(dtype), rng.standard_normal(size).astype(
+        dtype
+    )
+
+
+@needs_blas
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_axpy_and_axpby_compute_their_formulas(dtype):
+    x, y = _arrays(dtype)
+    expected = y + dtype(-0.25) * x
+    assert _blas.axpy(-0.25, x, y)
+    np.testing.assert_allclose(y, expected, rtol=RTOL[dtype], atol=ATOL[dtype])
+
+    x, y = _arrays(dtype, seed=1)
+    expected = dtype(1.5) * x + dtype(0.9) * y
+    assert _blas.axpby(1.5, x, 0.9, y)
+    np.testing.assert_allclose(y, expected, rtol=RTOL[dtype], atol=ATOL[dtype])
+
+
+def test_hand_worked_example():
+    # y = 2 * x + 0.5 * y with x = 1, y = 4: 2 + 2 = 4; then y += -3 * x: 1.
+    x, y = np.ones(_blas.MIN_SIZE), np.full(_blas.MIN_SIZE, 4.0)
+    if not _blas.axpby(2.0, x, 0.5, y):
+        y = 2.0 * x + 0.5 * y
+    np.testing.assert_array_equal(y, 4.0)
+    if not _blas.axpy(-3.0, x, y):
+        y += -3.0 * x
+    np.testing.assert_array_equal(y, 1.0)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "too small",
+        "strided",
+        "fortran",
+        "dtype mismatch",
+        "size mismatch",
+        "read-only",
+        "partial overlap",
+        "integers",
+    ],
+)
+def test_arrays_blas_cannot_take_are_left_untouched(case):
+    n = _blas.MIN_SIZE
+    x, y = np.ones(2 * n), np.full(2 * n, 3.0)
+    if case == "too small":
+        x, y = x[: n - 1], y[: n - 1]
+    elif case == "strided":
+        x, y = x[::2], y[::2]
+    elif case == "fortran":
+        x, y = np.ones((n, 2), order="F"), np.full((n, 2), 3.0, order="F")
+    elif case == "dtype mismatch":
+        x = x.astype(np.float32)
+    elif case == "size mismatch":
+        x = x[:n]
+    elif case == "read-only":
+        y.flags.writeable = False
+    elif case == "partial overlap":
+        x, y = y[: n + 1], y[1 : n + 2]
+    else:
+        x, y = np.ones(n, dtype=np.int64), np.full(n, 3, dtype=np.int64)
+    before = y.copy()
+    assert not _blas.axpy(1.0, x, y)
+    assert not _blas.axpby(1.0, x, 0.5, y)
+    np.testing.assert_array_equal(y, before)
+
+
+@needs_blas
+def test_the_same_array_as_both_operands_is_allowed():
+    # Element i reads and writes only element i, as in NumPy's y += a * y.
+    y = np.full(_blas.MIN_SIZE, 2.0)
+    assert _blas.axpy(0.5, y, y)
+    np.testing.assert_array_equal(y, 3.0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    "settings",
+    [{}, {"momentum": 0.9}, {"momentum": 0.8, "nesterov": True}],
+    ids=["plain", "momentum", "nesterov"],
+)
+def test_sgd_on_large_parameters_matches_the_numpy_updates(
+    monkeypatch, dtype, settings
+):
+    # Three steps on a 96 x 64 matrix (6144 numbers, past MIN_SIZE), once as
+    # it runs here and once with BLAS switched off.
+    rng = np.random.default_rng(3)
+    start = rng.standard_normal((96, 64)).astype(dtype)
+    gradients = [rng.standard_normal((96, 64)).astype(dtype) for _ in range(3)]
+
+    def run():
+        w, optimizer = start.copy(), SGD(lr=0.05, **settings)
+        for g in gradients:
+            optimizer.step([("w", w, g)])
+        return w, optimizer.state
+
+    w_default, state_default = run()
+    monkeypatch.setattr(_blas, "_ROUTINES", None)
+    w_numpy, state_numpy = run()
+    assert w_default.dtype == dtype
+    np.testing.assert_allclose(w_default, w_numpy, rtol=RTOL[dtype], atol=ATOL[dtype])
+    if settings:
+        np.testing.assert_allclose(
+            state_default["w"]["velocity"],
+            state_numpy["w"]["velocity"],
+            rtol=RTOL[dtype],
+            atol=ATOL[dtype],
+        )
