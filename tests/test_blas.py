@@ -101,6 +101,7 @@ def test_the_same_array_as_both_operands_is_allowed():
     np.testing.assert_array_equal(y, 3.0)
 
 
+@needs_blas
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize(
     "settings",
@@ -110,11 +111,13 @@ def test_the_same_array_as_both_operands_is_allowed():
 def test_sgd_on_large_parameters_matches_the_numpy_updates(
     monkeypatch, dtype, settings
 ):
-    # Three steps on a 96 x 64 matrix (6144 numbers, past MIN_SIZE), once as
-    # it runs here and once with BLAS switched off.
+    # Three steps on a matrix of MIN_SIZE numbers, once as it runs here and
+    # once with BLAS switched off.
+    shape = (_blas.MIN_SIZE // 64, 64)
     rng = np.random.default_rng(3)
-    start = rng.standard_normal((96, 64)).astype(dtype)
-    gradients = [rng.standard_normal((96, 64)).astype(dtype) for _ in range(3)]
+    start = rng.standard_normal(shape).astype(dtype)
+    gradients = [rng.standard_normal(shape).astype(dtype) for _ in range(3)]
+    assert _blas._addresses(gradients[0], start) is not None  # BLAS takes them
 
     def run():
         w, optimizer = start.copy(), SGD(lr=0.05, **settings)

@@ -31,8 +31,11 @@ import numpy as np
 
 __all__ = ["AVAILABLE", "MIN_SIZE", "axpby", "axpy"]
 
-# From this many numbers up, two BLAS passes beat four ufunc passes.
-MIN_SIZE = 4096
+# From this many numbers up, two BLAS passes beat four ufunc passes inside a
+# training step, where the arrays come from memory rather than the caches
+# (measured on MLP layers: 784 x 256 gains, 256 x 128 breaks even). When
+# the arrays are already in cache, NumPy's loops are the faster ones.
+MIN_SIZE = 2**16
 
 _INT = ctypes.c_int64  # the integer of an OpenBLAS built with USE64BITINT
 
