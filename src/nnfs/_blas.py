@@ -98,15 +98,14 @@ AVAILABLE = _ROUTINES is not None
 def _addresses(x: np.ndarray, y: np.ndarray) -> tuple[int, int] | None:
     """Data addresses of ``x`` and ``y`` if BLAS may work on them, else None.
 
-    Both must be contiguous arrays of one float dtype and one size, at least
-    :data:`MIN_SIZE`, and ``y`` writeable. They may be the same memory, but
+    Both must be contiguous arrays of one float dtype and one size, and
+    ``y`` writeable (the callers also require :data:`MIN_SIZE` numbers). They may be the same memory, but
     not partly overlap, where BLAS and NumPy would disagree.
     """
     if (
         _ROUTINES is None
         or x.dtype != y.dtype
         or x.size != y.size
-        or y.size < MIN_SIZE
         or not (x.flags.c_contiguous and y.flags.c_contiguous)
         or not y.flags.writeable
     ):
@@ -127,8 +126,9 @@ def axpy(alpha: float, x: np.ndarray, y: np.ndarray) -> bool:
     >>> float(y[0])  # 0.5 * 2 + 1
     2.0
     """
-    addresses = _addresses(x, y)
-    if addresses is None or (routine := _ROUTINES.get(("axpy", y.dtype))) is None:
+    if y.size < MIN_SIZE or (addresses := _addresses(x, y)) is None:
+        return False
+    if (routine := _ROUTINES.get(("axpy", y.dtype))) is None:
         return False
     routine(y.size, alpha, addresses[0], 1, addresses[1], 1)
     return True
@@ -145,8 +145,9 @@ def axpby(alpha: float, x: np.ndarray, beta: float, y: np.ndarray) -> bool:
     >>> float(y[0])  # 1 * 2 + 0.5 * 3
     3.5
     """
-    addresses = _addresses(x, y)
-    if addresses is None or (routine := _ROUTINES.get(("axpby", y.dtype))) is None:
+    if y.size < MIN_SIZE or (addresses := _addresses(x, y)) is None:
+        return False
+    if (routine := _ROUTINES.get(("axpby", y.dtype))) is None:
         return False
     routine(y.size, alpha, addresses[0], 1, beta, addresses[1], 1)
     return True
