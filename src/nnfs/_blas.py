@@ -99,8 +99,9 @@ def _addresses(x: np.ndarray, y: np.ndarray) -> tuple[int, int] | None:
     """Data addresses of ``x`` and ``y`` if BLAS may work on them, else None.
 
     Both must be contiguous arrays of one float dtype and one size, and
-    ``y`` writeable (the callers also require :data:`MIN_SIZE` numbers). They may be the same memory, but
-    not partly overlap, where BLAS and NumPy would disagree.
+    ``y`` writeable (the callers also require :data:`MIN_SIZE` numbers).
+    They may be the same memory, but not partly overlap, where BLAS and
+    NumPy would disagree.
     """
     if (
         _ROUTINES is None
