@@ -355,7 +355,7 @@ def main() -> None:
     parser.add_argument(
         "--dtype", choices=("float32", "float64", "both"), default="both"
     )
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--only", nargs="*", choices=tuple(RUNNERS), default=None)
     parser.add_argument("--worker", choices=tuple(RUNNERS), help=argparse.SUPPRESS)
     args = parser.parse_args()
