@@ -10,6 +10,10 @@ import numpy as np
 import pytest
 
 from nnfs import _blas
+from nnfs.activations import ReLU, Softmax
+from nnfs.layers import Dense
+from nnfs.losses import CCE
+from nnfs.model import Sequential
 from nnfs.optimizers import SGD
 
 needs_blas = pytest.mark.skipif(
@@ -137,3 +141,32 @@ def test_sgd_on_large_parameters_matches_the_numpy_updates(
             rtol=RTOL[dtype],
             atol=ATOL[dtype],
         )
+
+
+@needs_blas
+@pytest.mark.parametrize(("dtype", "rtol"), [(np.float32, 1e-4), (np.float64, 1e-10)])
+def test_fit_gives_the_loss_history_of_the_numpy_updates(monkeypatch, dtype, rtol):
+    # A first layer of 300 x 256 = 76,800 weights, past MIN_SIZE, trained
+    # with momentum for two epochs: the per-batch losses with BLAS updates
+    # match those with NumPy updates to the rounding of the dtype (the
+    # tolerances of tests/test_reproducibility.py).
+    rng = np.random.default_rng(5)
+    X, y = rng.standard_normal((400, 300)), rng.integers(0, 4, 400)
+
+    def history():
+        model = Sequential(
+            [
+                Dense(300, 256, seed=1, dtype=dtype),
+                ReLU(),
+                Dense(256, 4, seed=2, dtype=dtype),
+                Softmax(),
+            ],
+            CCE(),
+            SGD(lr=0.05, momentum=0.9),
+        )
+        assert model.layers[0].W.size >= _blas.MIN_SIZE
+        return model.fit(X, y, 2, batch_size=50, seed=0, debug_flag=False)["loss"]
+
+    with_blas = history()
+    monkeypatch.setattr(_blas, "_ROUTINES", None)
+    np.testing.assert_allclose(with_blas, history(), rtol=rtol)
