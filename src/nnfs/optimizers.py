@@ -430,6 +430,11 @@ class SGD(BaseOptimizer):
     gradient of the penalty ``weight_decay / 2 * ||w||**2``; it is not part
     of the loss that ``fit`` reports.
 
+    Parameters of 2**16 numbers and more (``nnfs._blas.MIN_SIZE``) are
+    updated by BLAS (``axpby`` and ``axpy``, one pass over the arrays each)
+    where NumPy's own OpenBLAS is found, and by NumPy ufuncs otherwise; the
+    two agree up to rounding.
+
     Examples
     --------
     >>> import numpy as np
