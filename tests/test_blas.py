@@ -98,6 +98,15 @@ def test_arrays_blas_cannot_take_are_left_untouched(case):
 
 
 @needs_blas
+def test_numpy_scalar_coefficients_are_accepted():
+    # A schedule or a user may set lr to a NumPy scalar such as float32(0.5).
+    x, y = np.ones(_blas.MIN_SIZE, np.float32), np.ones(_blas.MIN_SIZE, np.float32)
+    assert _blas.axpby(np.float32(0.5), x, np.float64(2.0), y)  # 0.5 + 2
+    assert _blas.axpy(np.float32(-0.5), x, y)  # 2.5 - 0.5
+    np.testing.assert_array_equal(y, 2.0)
+
+
+@needs_blas
 def test_the_same_array_as_both_operands_is_allowed():
     # Element i reads and writes only element i, as in NumPy's y += a * y.
     y = np.full(_blas.MIN_SIZE, 2.0)
