@@ -44,11 +44,10 @@ def _find_routines() -> dict | None:
     """``{(name, dtype): function}`` for axpy and axpby, or None."""
     try:
         blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
-    except (KeyError, TypeError, ValueError):
+        name, config = blas.get("name"), str(blas.get("openblas configuration"))
+    except Exception:  # any NumPy build that does not say: NumPy does the work
         return None
-    if blas.get("name") != "scipy-openblas":
-        return None
-    if "USE64BITINT" not in blas.get("openblas configuration", ""):
+    if name != "scipy-openblas" or "USE64BITINT" not in config:
         return None
     # Linux and Windows wheels keep the library in numpy.libs/ beside the
     # package, macOS wheels in numpy/.dylibs/.
