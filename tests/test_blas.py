@@ -179,3 +179,23 @@ def test_fit_gives_the_loss_history_of_the_numpy_updates(monkeypatch, dtype, rto
     with_blas = history()
     monkeypatch.setattr(_blas, "_ROUTINES", None)
     np.testing.assert_allclose(with_blas, history(), rtol=rtol)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"Build Dependencies": {"blas": {"name": "accelerate"}}},
+        {"Build Dependencies": {"blas": {"name": "scipy-openblas"}}},  # 32-bit ints
+        {"Build Dependencies": {}},
+        RuntimeError("no configuration"),
+    ],
+    ids=["another BLAS", "LP64 OpenBLAS", "no BLAS entry", "unreadable"],
+)
+def test_other_numpy_builds_leave_the_work_to_numpy(monkeypatch, config):
+    def show_config(mode):
+        if isinstance(config, Exception):
+            raise config
+        return config
+
+    monkeypatch.setattr(np, "show_config", show_config)
+    assert _blas._find_routines() is None
