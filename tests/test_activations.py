@@ -529,19 +529,22 @@ def test_relu_uses_subgradient_zero_at_exactly_zero(dtype):
 
 @pytest.mark.parametrize("shape", [(7,), (5, 3), (4, 2, 3, 3)], ids=str)
 def test_relu_training_arrays_give_the_fresh_arrays_results(shape):
-    # While a model trains, ReLU compares against a kept array of zeros and
-    # keeps its mask; otherwise it broadcasts the zeros of one sample. Both
-    # give the same outputs and gradients, bit for bit, in any shape, and the
-    # kept arrays carry nothing from one batch to the next.
+    # While a model trains, ReLU writes its output, its mask and its
+    # gradient into kept arrays; otherwise into fresh ones. Both give
+    # max(x, 0) and grad * (x > 0), bit for bit, in any shape (the zeros it
+    # compares against are those of one sample, broadcast), and the kept
+    # arrays carry nothing from one batch to the next.
     rng = np.random.default_rng(0)
     fresh, kept = ReLU(), ReLU()
     kept._buffers = {}
     for _ in range(2):
         X = rng.standard_normal(shape).round(1)  # some entries exactly 0
         grad = rng.standard_normal(shape)
-        y_fresh, y_kept = fresh.forward(X), kept.forward(X)
-        np.testing.assert_array_equal(y_kept, y_fresh)
-        np.testing.assert_array_equal(kept.backward(grad), fresh.backward(grad))
+        np.testing.assert_array_equal(fresh.forward(X), np.maximum(X, 0))
+        np.testing.assert_array_equal(kept.forward(X), np.maximum(X, 0))
+        expected = grad * (X > 0)
+        np.testing.assert_array_equal(fresh.backward(grad), expected)
+        np.testing.assert_array_equal(kept.backward(grad), expected)
 
 
 def test_leaky_relu_hand_worked_example():

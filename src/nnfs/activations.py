@@ -186,13 +186,9 @@ class ReLU(BaseActivation):
 
     def _forward(self, X, out):
         # NumPy's maximum has a fast loop for two arrays and a slow one for an
-        # array and a scalar (about 3x). Training keeps a whole array of
-        # zeros; otherwise the zeros of one sample, broadcast over the batch,
-        # get most of the gain for a few kilobytes.
-        zeros = self._zeros("zeros", X.shape, X.dtype)
-        if zeros is None:
-            zeros = _sample_zeros(X.shape[1:], X.dtype)
-        return np.maximum(X, zeros, out=out)
+        # array and a scalar (about 3x); the zeros of one sample, broadcast
+        # over the batch, take the fast loop for a few kilobytes.
+        return np.maximum(X, _sample_zeros(X.shape[1:], X.dtype), out=out)
 
     def _backward(self, grad, out):
         # The comparison is fast against the scalar 0 (unlike maximum); while

@@ -136,25 +136,6 @@ class BaseLayer(ABC):
             buffer = buffers[key] = np.empty(shape, dtype=dtype)
         return buffer[: shape[0]]
 
-    def _zeros(self, key: str, shape: tuple[int, ...], dtype) -> np.ndarray | None:
-        """A reusable array of zeros while a model trains, else None.
-
-        Like :meth:`_buffer`, but filled with zeros once and never written
-        (it is read-only); a new shape gets a new array. NumPy's binary
-        ufuncs have fast loops for two contiguous arrays and slower ones for
-        an array and a scalar, so ``np.maximum(X, zeros)`` runs about three
-        times as fast as ``np.maximum(X, 0)``.
-        """
-        buffers = getattr(self, "_buffers", None)
-        if buffers is None:
-            return None
-        zeros = buffers.get(key)
-        if zeros is not None and zeros.shape == shape and zeros.dtype == dtype:
-            return zeros
-        zeros = buffers[key] = np.zeros(shape, dtype=dtype)
-        zeros.flags.writeable = False
-        return zeros
-
     @property
     def trainable(self) -> list[tuple[str, np.ndarray, np.ndarray]] | None:
         """``(name, parameter, gradient)`` for each parameter, or None."""
