@@ -17,7 +17,7 @@ from nnfs.datasets.data_generators import (
     generate_linear_data,
     generate_XOR_gate,
 )
-from nnfs.exceptions import NNFSWarning
+from nnfs.exceptions import NNFSWarning, SetupWarning
 from nnfs.gradcheck import check_gradients
 from nnfs.layers import Dense
 from nnfs.losses import BCE, CCE, MSE
@@ -399,6 +399,31 @@ def test_f2_non_finite_data_at_fit(where, bad, kind, check_setup):
         model.fit(X, y, 2, debug_flag=False, check_setup=check_setup)
     assert_parameters_equal(model, saved)
     assert model.optimizer.state == {}
+
+
+def test_check_setup_takes_numpy_booleans_and_refuses_other_values():
+    # A NumPy boolean switches the check on like True (the scale warning
+    # comes from the value range fit takes); anything else is a TypeError
+    # that names the argument, before any weight changes.
+    X, y = blobs(10)
+    model = classifier()
+    with pytest.warns(SetupWarning, match=r"largest \|x\| 5e\+03"):
+        model.fit(
+            X * 5e3 / np.abs(X).max(),
+            y,
+            1,
+            debug_flag=False,
+            check_setup=np.bool_(True),
+        )
+    model = classifier()
+    saved = parameters(model)
+    with pytest.raises(
+        TypeError,
+        match=r"Sequential\.fit: check_setup must be a "
+        r"bool; got 'yes' of type str",
+    ):
+        model.fit(X, y, 1, debug_flag=False, check_setup="yes")
+    assert_parameters_equal(model, saved)
 
 
 @pytest.mark.parametrize("where", ["X_test_inputs", "y_test_outputs"])

@@ -534,6 +534,7 @@ class Sequential:
             high=1.0,
             high_open=True,
         )
+        check_setup = check_bool(check_setup, "check_setup", where)
         X, y = self._check_data(
             X_inputs, y_outputs, "X_inputs", "y_outputs", where, check_finite=False
         )
@@ -541,7 +542,7 @@ class Sequential:
         # finds the smallest and largest entries is that check, and the range
         # feeds the scale warning; otherwise one sum of squares (a BLAS call
         # on every core) is cheaper.
-        if check_setup is True:
+        if check_setup:
             value_range = finite_range(X, "X_inputs", where)
         else:
             value_range = None
@@ -559,7 +560,7 @@ class Sequential:
                 X_test_inputs, y_test_outputs, "X_test_inputs", "y_test_outputs", where
             )
         order_source = check_rng(seed, None, where)
-        if check_bool(check_setup, "check_setup", where):
+        if check_setup:
             doctor._check_setup(self, X, y, value_range)
         if check_bool(diagnostics, "diagnostics", where):
             callbacks = (*callbacks, doctor.TrainingDoctor())
