@@ -470,8 +470,7 @@ class SGD(BaseOptimizer):
     def _update(self, param_id, parameters, gradients):
         # Each line is one BLAS pass over large contiguous arrays (see
         # nnfs._blas); the NumPy lines after it do the same in two passes.
-        if self.weight_decay:
-            gradients = self._with_weight_decay(param_id, parameters, gradients)
+        gradients = self._with_weight_decay(param_id, parameters, gradients)
         if self.momentum:
             velocity = self._state_for(param_id, parameters)["velocity"]
             # v = momentum * v + g
